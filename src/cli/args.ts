@@ -1,0 +1,71 @@
+/**
+ * Command-line flags, generated from the engine's parameter list: every parameter is a
+ * kebab-case flag with the same range checks as a slider or a lab link.
+ */
+import { defaultConfig, describeRange, flagOf, keyOfFlag, parseParam, PARAMS, PARAM_KEYS, type Config } from '../engine/params';
+
+/** A bad command line: reported as one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+export interface Cli {
+  config: Config;
+  iterations: number;
+  tokens: string | null;
+  help: boolean;
+}
+
+const MAX_ITERATIONS = 1_000_000;
+
+/** Flags of the CLI itself, beside the run parameters. */
+const CLI_FLAGS = {
+  iterations: `number of iterations to run, an integer in [1, ${MAX_ITERATIONS}] (default 50)`,
+  tokens: 'FILE: also write one JSON line per completion token per update epoch',
+  help: 'print this help',
+};
+
+export function parseCli(argv: string[]): Cli {
+  const cli: Cli = { config: defaultConfig(), iterations: 50, tokens: null, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --; see --help)`);
+    const eq = arg.indexOf('=');
+    const flag = arg.slice(2, eq < 0 ? undefined : eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    const key = keyOfFlag(flag);
+    const isBoolean = flag === 'help' || (key !== undefined && PARAMS[key].kind === 'boolean');
+    // Booleans may stand alone (--adaptive-beta) or take a value (--adaptive-beta false).
+    const next = argv[i + 1];
+    const takesNext = inline === undefined && (!isBoolean || next === 'true' || next === 'false');
+    if (takesNext && !isBoolean && (next === undefined || next.startsWith('--'))) throw new UsageError(`--${flag} needs a value`);
+    const value = inline ?? (takesNext ? argv[++i]! : 'true');
+    if (flag === 'help') cli.help = true;
+    else if (flag === 'tokens') cli.tokens = value;
+    else if (flag === 'iterations') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS) throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${JSON.stringify(value)}`);
+      cli.iterations = n;
+    } else if (key) {
+      const p = parseParam(key, value);
+      if (!p.ok) throw new UsageError(`--${p.error}`);
+      (cli.config as Record<string, unknown>)[key] = p.value;
+    } else {
+      throw new UsageError(`unknown flag --${flag} (see --help)`);
+    }
+  }
+  return cli;
+}
+
+export function helpText(): string {
+  const d = defaultConfig();
+  const lines = ['Usage: npm run lab -- [flags]', '', 'Trains headless; prints one JSON object per iteration on stdout, progress on stderr.', ''];
+  lines.push('Run:');
+  for (const [flag, doc] of Object.entries(CLI_FLAGS)) lines.push(`  --${flag.padEnd(16)} ${doc}`);
+  for (const live of [false, true]) {
+    lines.push('', live ? 'Live parameters (the lab can change them while training):' : 'Structural parameters (need a reset in the lab):');
+    for (const key of PARAM_KEYS.filter((k) => PARAMS[k].live === live)) {
+      lines.push(`  --${flagOf(key).padEnd(16)} ${PARAMS[key].doc}`);
+      lines.push(`  ${''.padEnd(18)} ${describeRange(key)}; default ${d[key]}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,34 @@
+/**
+ * The six cases of the clipped surrogate (Hugging Face Deep RL course, unit 8), per token:
+ *
+ * | # | ratio r            | A | min picks    | gradient |
+ * | 1 | 1−ε ≤ r ≤ 1+ε_high | + | r·A          | flows    |
+ * | 2 | 1−ε ≤ r ≤ 1+ε_high | − | r·A          | flows    |
+ * | 3 | r < 1−ε            | + | r·A          | flows    |
+ * | 4 | r < 1−ε            | − | (1−ε)·A      | zero     |
+ * | 5 | r > 1+ε_high       | + | (1+ε_high)·A | zero     |
+ * | 6 | r > 1+ε_high       | − | r·A          | flows    |
+ *
+ * A = 0 contributes nothing and is counted apart as "no signal" (case 0).
+ */
+
+export const CASE_NAMES = ['no_signal', 'case1', 'case2', 'case3', 'case4', 'case5', 'case6'] as const;
+export type CaseName = (typeof CASE_NAMES)[number];
+
+/** The case number 0..6 of one token (0 = no signal). */
+export function clipCase(ratio: number, advantage: number, epsLow: number, epsHigh: number): number {
+  if (advantage === 0) return 0;
+  const positive = advantage > 0;
+  if (ratio < 1 - epsLow) return positive ? 3 : 4;
+  if (ratio > 1 + epsHigh) return positive ? 5 : 6;
+  return positive ? 1 : 2;
+}
+
+/**
+ * Whether the policy gradient reaches this token: not for "no signal", and with
+ * clipping not in cases 4 and 5 (where the min picks the constant clipped term).
+ */
+export function gradientFlows(clipCaseNumber: number, clipped: boolean): boolean {
+  if (clipCaseNumber === 0) return false;
+  return !(clipped && (clipCaseNumber === 4 || clipCaseNumber === 5));
+}

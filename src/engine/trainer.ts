@@ -1,0 +1,437 @@
+/**
+ * The training loop shared by the worker, the CLI and the tests. One iteration:
+ *
+ *   1. rollout: sample `batch` completions (groups of G per prompt) with π_old, recording
+ *      lp_old, lp_ref, exact KL, entropy and value per token (rollout.ts);
+ *   2. rewards and advantages: task score on the last token, −β·KL per token when the KL is
+ *      in the reward; GAE (PPO), reward-to-go minus a baseline (REINFORCE) or group-relative
+ *      scores (GRPO) (advantages.ts);
+ *   3. update: `epochs` passes over seeded-shuffled minibatches, one Adam step each on the
+ *      composite loss (loss.ts), stopping early when approx KL to π_old passes its target;
+ *   4. metrics (metrics.ts) and adaptive β (kl.ts).
+ *
+ * Live parameters set during an iteration take effect at the next one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
+import { CASE_NAMES } from './cases';
+import { checkpointFile, decodeCheckpoint } from './checkpoint';
+import { adaptBeta, klEstimateArray } from './kl';
+import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
+import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
+import { UpdateStats, emptyCaseCounts, meanStd, type CaseCounts, type Metrics, type TokenCases } from './metrics';
+import { MODEL_SIZES, SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
+import { checkConfig, parseParam, PARAMS, type Config, type ParamKey } from './params';
+import { Rng } from './rng';
+import { completionOf, promptOf, sampleRollout, type Rollout, type SampledStep } from './rollout';
+import { TASKS, type Task } from './tasks';
+
+/** Reads a checkpoint file (a path relative to public/) into bytes: fs in Node, fetch in the browser. */
+export type CheckpointLoader = (file: string) => Promise<ArrayBuffer>;
+
+/** One minibatch's per-token view, for the token stream and `--tokens`. */
+export interface MinibatchReport extends TokenCases {
+  iteration: number;
+  epoch: number;
+  minibatch: number;
+  /** Rollout rows of this minibatch, in minibatch order; per-token arrays are [rows × width]. */
+  rows: number[];
+  width: number;
+  lengths: number[];
+  tokens: Int32Array;
+  ratio: Float32Array;
+  advantages: Float32Array;
+  lpOld: Float32Array;
+  lpRef: Float32Array;
+  losses: { policy: number; value: number; entropy: number; kl: number; total: number };
+  counts: CaseCounts;
+}
+
+export interface TrainerHooks {
+  onSample?(iteration: number, step: SampledStep): void;
+  onRollout?(iteration: number, rollout: Rollout, targets: UpdateTargets & { klPenalty: Float32Array }): void;
+  onMinibatch?(report: MinibatchReport): void;
+}
+
+/** A NaN or infinite loss: the step was not applied, the model keeps its last good weights. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly iteration: number,
+    readonly where: string,
+  ) {
+    super(
+      `iteration ${iteration}: the loss became ${where}. The update was not applied. ` +
+        'Likely cause: a step too large for this state (lower the learning rate, raise max-grad-norm clipping or lower β), ' +
+        'or ratios overflowing after many epochs (fewer epochs, or an early-stop KL).',
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Adam whose learning rate can change between steps (the live slider). */
+class LiveAdam extends tf.AdamOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+}
+
+function buildModel(task: Task, config: Config, weights: WeightMap, opts: { trainable: boolean; valueHead: boolean }): PolicyModel {
+  if (task.model === 'table') return new SoftmaxTable(task.vocab.length, weights, opts);
+  const size = MODEL_SIZES[config.model];
+  const shape = { vocabSize: task.vocab.length, contextLength: task.promptLength + task.maxCompletion, ...size };
+  return new Transformer(shape, weights, opts);
+}
+
+/** Which checkpoint a config starts from. */
+export const checkpointFor = (config: Pick<Config, 'task' | 'model'>) =>
+  checkpointFile(config.task, TASKS[config.task].model === 'table' ? 'table' : config.model);
+
+export class Trainer {
+  private cfg: Config;
+  private pending: Partial<Config> = {};
+  private iter = 0;
+  private beta: number;
+  private readonly promptRng: Rng;
+  private readonly samplingRng: Rng;
+  private readonly shuffleRng: Rng;
+
+  private constructor(
+    config: Config,
+    readonly task: Task,
+    readonly policy: PolicyModel,
+    readonly reference: PolicyModel,
+    private readonly optimizer: LiveAdam,
+    private readonly hooks: TrainerHooks,
+  ) {
+    this.cfg = config;
+    this.beta = config.beta;
+    this.promptRng = Rng.stream(config.seed, 'prompts');
+    this.samplingRng = Rng.stream(config.seed, 'sampling');
+    this.shuffleRng = Rng.stream(config.seed, 'shuffle');
+  }
+
+  /** Validates the config, loads the task's SFT checkpoint as both the reference and the policy's start. */
+  static async create(config: Config, load: CheckpointLoader, hooks: TrainerHooks = {}): Promise<Trainer> {
+    const task = TASKS[config.task];
+    const errors = checkConfig(config, task.maxCompletion);
+    if (errors.length) throw new Error(`invalid config: ${errors.join('; ')}`);
+    const file = checkpointFor(config);
+    let checkpoint;
+    try {
+      checkpoint = decodeCheckpoint(await load(file));
+    } catch (e) {
+      throw new Error(`cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`);
+    }
+    const policy = buildModel(task, config, checkpoint.weights, { trainable: true, valueHead: config.algo === 'ppo' });
+    const reference = buildModel(task, config, checkpoint.weights, { trainable: false, valueHead: false });
+    // Explicit epsilon: tfjs takes Adam's default from the backend, and WebGL's (1e-4) differs from the others' (1e-7).
+    const optimizer = new LiveAdam(config.lr, 0.9, 0.999, 1e-7);
+    return new Trainer({ ...config }, task, policy, reference, optimizer, hooks);
+  }
+
+  get iteration(): number {
+    return this.iter;
+  }
+
+  /** The config in force (live changes included once applied), with the current β. */
+  get config(): Readonly<Config> {
+    return { ...this.cfg, beta: this.beta };
+  }
+
+  /**
+   * Queues live parameter changes for the next iteration boundary and returns the iteration
+   * they will apply to. Rejects structural keys and invalid values, naming them.
+   */
+  setParams(changes: Partial<Record<ParamKey, unknown>>): number {
+    const parsed: Partial<Config> = {};
+    for (const [key, raw] of Object.entries(changes) as [ParamKey, unknown][]) {
+      if (!(key in PARAMS)) throw new Error(`unknown parameter ${key}`);
+      if (!PARAMS[key].live) throw new Error(`${key} is structural: it needs a reset`);
+      const p = parseParam(key, raw);
+      if (!p.ok) throw new Error(p.error);
+      (parsed as Record<string, unknown>)[key] = p.value;
+    }
+    const errors = checkConfig({ ...this.cfg, ...this.pending, ...parsed }, this.task.maxCompletion);
+    if (errors.length) throw new Error(errors.join('; '));
+    Object.assign(this.pending, parsed);
+    return this.iter + 1;
+  }
+
+  private applyPending(): Partial<Config> {
+    const applied = this.pending;
+    this.pending = {};
+    this.cfg = { ...this.cfg, ...applied };
+    if (applied.beta !== undefined) this.beta = applied.beta;
+    if (applied.lr !== undefined) this.optimizer.setLearningRate(applied.lr);
+    return applied;
+  }
+
+  private maxTokens(): number {
+    return this.cfg.maxTokens || this.task.defaultMaxTokens;
+  }
+
+  private samplePrompts(): Int32Array {
+    const { batch, group } = this.cfg;
+    const P = this.task.promptLength;
+    const prompts = new Int32Array(batch * P);
+    for (let g = 0; g < batch / group; g++) {
+      const prompt = this.task.samplePrompt(this.promptRng);
+      for (let j = 0; j < group; j++) prompts.set(prompt, (g * group + j) * P);
+    }
+    return prompts;
+  }
+
+  /** Step 2: per-token rewards → advantages and value targets, by algorithm. */
+  private targets(r: Rollout, klPenalty: Float32Array): UpdateTargets & { zeroStdGroups: number | null } {
+    const c = this.cfg;
+    const T = r.width;
+    const rewards = tokenRewards(r.scores, r.lengths, T, c.klMode === 'reward' ? klPenalty : null, this.beta);
+    if (c.algo === 'grpo') {
+      const totals = new Float32Array(r.n);
+      for (let i = 0; i < r.n; i++) for (let t = 0; t < r.lengths[i]!; t++) totals[i]! += rewards[i * T + t]!;
+      const { perSequence, zeroStdGroups } = groupAdvantages(totals, c.group);
+      return { advantages: broadcast(perSequence, r.lengths, T), returns: new Float32Array(r.n * T), zeroStdGroups };
+    }
+    let advantages: Float32Array;
+    let returns: Float32Array;
+    if (c.algo === 'ppo') {
+      ({ advantages, returns } = gae(rewards, r.values, r.lengths, T, c.gamma, c.lambda));
+    } else {
+      returns = rewardToGo(rewards, r.lengths, T, c.gamma);
+      advantages = reinforceAdvantages(returns, r.lengths, T);
+    }
+    if (c.whiten) advantages = whiten(advantages, r.lengths, T);
+    return { advantages, returns, zeroStdGroups: null };
+  }
+
+  private lossSettings(): LossSettings {
+    const c = this.cfg;
+    return {
+      clipped: c.algo !== 'reinforce',
+      epsLow: c.eps,
+      epsHigh: c.epsHigh || c.eps,
+      critic: c.algo === 'ppo',
+      vfCoef: c.vfCoef,
+      vfClip: c.vfClip,
+      entCoef: c.entCoef,
+      klBeta: c.klMode === 'loss' ? this.beta : 0,
+      klEstimator: c.klEstimator,
+      temperature: c.temperature,
+      promptLength: this.task.promptLength,
+    };
+  }
+
+  /**
+   * One Adam step on a minibatch. Everything the metrics need comes back in a single
+   * download, taken *before* the gradients are applied, so a non-finite loss is caught
+   * while the weights are still the last good ones.
+   */
+  private async trainOn(mb: MinibatchTensors, s: LossSettings) {
+    let aux: tf.Tensor | undefined;
+    const { grads, packed } = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const p = ppoLoss(this.policy, mb, s);
+        aux = tf.keep(tf.concat([p.ratio.flatten(), tf.stack([p.policy, p.value, p.entropy, p.kl, p.total, p.valueClipfrac])]));
+        return p.total;
+      }, this.policy.trainable);
+      const norm = tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt();
+      return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
+    });
+    aux!.dispose();
+    const data = (await packed.data()) as Float32Array;
+    packed.dispose();
+    const m = data.length - 7;
+    const [policy, value, entropy, kl, total, valueClipfrac, gradNorm] = Array.from(data.subarray(m)) as number[];
+    if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) {
+      tf.dispose(grads);
+      throw new NonFiniteLossError(this.iter, Number.isFinite(total!) ? 'finite but its gradient is not' : String(total));
+    }
+    const maxNorm = this.cfg.maxGradNorm;
+    const scale = maxNorm > 0 ? Math.min(1, maxNorm / (gradNorm! + 1e-6)) : 1;
+    tf.tidy(() => {
+      const scaled = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)]));
+      this.optimizer.applyGradients(scaled);
+    });
+    tf.dispose(grads);
+    return {
+      ratio: data.subarray(0, m),
+      losses: { policy: policy!, value: value!, entropy: entropy!, kl: kl!, total: total!, valueClipfrac: valueClipfrac!, gradNorm: gradNorm! },
+    };
+  }
+
+  /** Runs one full iteration and returns its metrics. Throws NonFiniteLossError on a NaN loss. */
+  async step(): Promise<Metrics> {
+    const t0 = performance.now();
+    this.applyPending();
+    const iteration = this.iter + 1;
+    const c = this.cfg;
+    const beta = this.beta;
+    const hooks = this.hooks;
+
+    // 1. Rollout.
+    const rollout = await sampleRollout(
+      this.policy,
+      this.reference,
+      this.task,
+      this.samplePrompts(),
+      c.batch,
+      { temperature: c.temperature, maxTokens: this.maxTokens() },
+      this.samplingRng,
+      hooks.onSample && ((s) => hooks.onSample!(iteration, s)),
+    );
+    const { n, width: T, lengths } = rollout;
+    const klPenalty = await klEstimateArray(rollout.lpOld, rollout.lpRef, c.klEstimator);
+    const tRollout = performance.now();
+
+    // 2. Advantages.
+    const targets = this.targets(rollout, klPenalty);
+    hooks.onRollout?.(iteration, rollout, { ...targets, klPenalty });
+
+    // 3. Update epochs.
+    const settings = this.lossSettings();
+    const stats = new UpdateStats(settings.epsLow, settings.epsHigh, settings.clipped);
+    let epochsRun = 0;
+    for (let epoch = 0; epoch < c.epochs; epoch++) {
+      const order = this.shuffleRng.permutation(n);
+      const size = Math.ceil(n / c.minibatches);
+      let epochKl = 0;
+      let epochTokens = 0;
+      for (let m = 0; m * size < n; m++) {
+        const rows = order.slice(m * size, (m + 1) * size);
+        const tensors = buildMinibatch(rollout, targets, rows, c.lossType);
+        let result;
+        try {
+          result = await this.trainOn(tensors, settings);
+        } finally {
+          tf.dispose(Object.values(tensors));
+        }
+        const adv = takeRows(targets.advantages, rows, T);
+        const rowLengths = rows.map((i) => lengths[i]!);
+        const tc = stats.addMinibatch(epoch, result.ratio, adv, rowLengths, T);
+        stats.addLosses(result.losses);
+        epochKl += tc.approxKl * tc.tokens;
+        epochTokens += tc.tokens;
+        if (hooks.onMinibatch) {
+          const counts = emptyCaseCounts();
+          rowLengths.forEach((len, j) => {
+            for (let t = 0; t < len; t++) counts[CASE_NAMES[tc.cases[j * T + t]!]!]++;
+          });
+          hooks.onMinibatch({
+            iteration, epoch, minibatch: m, rows, width: T, lengths: rowLengths,
+            tokens: takeRows(rollout.tokens, rows, T), ratio: result.ratio, advantages: adv, lpOld: takeRows(rollout.lpOld, rows, T), lpRef: takeRows(rollout.lpRef, rows, T),
+            cases: tc.cases, flows: tc.flows, losses: result.losses, counts,
+          });
+        }
+      }
+      epochsRun++;
+      if (c.earlyStopKl > 0 && epochKl / epochTokens > c.earlyStopKl) break;
+    }
+    const tEnd = performance.now();
+
+    const metrics = this.metrics(iteration, rollout, klPenalty, targets, stats, epochsRun, beta, { t0, tRollout, tEnd });
+    if (c.adaptiveBeta) this.beta = adaptBeta(beta, metrics['kl/ref'], c.targetKl, n, c.klHorizon);
+    this.iter = iteration;
+    return metrics;
+  }
+
+  private metrics(
+    iteration: number,
+    r: Rollout,
+    klPenalty: Float32Array,
+    targets: UpdateTargets & { zeroStdGroups: number | null },
+    stats: UpdateStats,
+    epochsRun: number,
+    beta: number,
+    time: { t0: number; tRollout: number; tEnd: number },
+  ): Metrics {
+    const c = this.cfg;
+    const { n, width: T, lengths } = r;
+    const tokens = lengths.reduce((a, b) => a + b, 0);
+    const rewards = meanStd(r.scores);
+    const byPosition = (a: Float32Array) =>
+      Array.from({ length: T }, (_, t) => {
+        let sum = 0;
+        let count = 0;
+        for (let i = 0; i < n; i++) if (t < lengths[i]!) (sum += a[i * T + t]!), count++;
+        return count ? sum / count : 0;
+      });
+    const sum = (a: Float32Array) => a.reduce((s, x) => s + x, 0);
+    const klEst = sum(klPenalty);
+    const klExact = sum(r.klExact);
+    const critic = c.algo === 'ppo';
+    const diagnostics: Record<string, number> = {};
+    if (this.task.diagnostics) {
+      for (let i = 0; i < n; i++) {
+        for (const [k, v] of Object.entries(this.task.diagnostics(promptOf(r, i), completionOf(r, i)))) {
+          diagnostics[`task/${k}`] = (diagnostics[`task/${k}`] ?? 0) + v / n;
+        }
+      }
+    }
+    const elapsed = time.tEnd - time.t0;
+    const cases = stats.cases;
+    return {
+      iter: iteration,
+      'reward/mean': rewards.mean,
+      'reward/std': rewards.std,
+      'kl/ref': klEst / n,
+      'kl/ref_exact': klExact / n,
+      'kl/ref_per_token': klEst / tokens,
+      'kl/ref_by_position': byPosition(klPenalty),
+      'kl/ref_exact_by_position': byPosition(r.klExact),
+      'policy/approxkl': stats.approxKlSum / stats.tokens,
+      'policy/clipfrac': (cases.case4 + cases.case5) / stats.tokens,
+      'policy/clipfrac_low': cases.case4 / stats.tokens,
+      'policy/clipfrac_high': cases.case5 / stats.tokens,
+      'policy/clipfrac_cleanrl': stats.cleanrlClipped / stats.tokens,
+      'policy/cases': { ...cases },
+      'policy/ratio_hist': stats.histogram,
+      'policy/ratio_hist_by_epoch': stats.histogramByEpoch,
+      'policy/ratio_mean': stats.ratioSum / stats.tokens,
+      'policy/ratio_min': stats.ratioMin,
+      'policy/ratio_max': stats.ratioMax,
+      'policy/entropy': sum(r.entropy) / tokens,
+      'loss/policy': stats.meanLoss('policy'),
+      'loss/value': critic ? stats.meanLoss('value') : null,
+      'loss/entropy': stats.meanLoss('entropy'),
+      'loss/kl': c.klMode === 'loss' ? stats.meanLoss('kl') : null,
+      'loss/total': stats.meanLoss('total'),
+      'val/explained_variance': critic ? explainedVariance(targets.returns, r.values, lengths, T) : null,
+      'val/clipfrac': critic && c.vfClip > 0 ? stats.meanLoss('valueClipfrac') : null,
+      'optim/grad_norm': stats.meanLoss('gradNorm'),
+      'optim/lr': c.lr,
+      beta,
+      eps: c.eps,
+      eps_high: c.epsHigh || c.eps,
+      epochs_run: epochsRun,
+      'completions/mean_length': tokens / n,
+      'completions/max_length': Math.max(...lengths),
+      'grpo/frac_reward_zero_std': targets.zeroStdGroups === null ? null : targets.zeroStdGroups / (n / c.group),
+      ...diagnostics,
+      'time/rollout_ms': time.tRollout - time.t0,
+      'time/update_ms': time.tEnd - time.tRollout,
+      'time/iteration_ms': elapsed,
+      'time/tokens_per_s': (tokens / elapsed) * 1000,
+    };
+  }
+
+  /** Frees every tensor the trainer owns (models, optimizer state). */
+  dispose(): void {
+    this.policy.dispose();
+    this.reference.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+/** 1 − Var(R − V) / Var(R) over completion tokens: how much of the return the value head explains. */
+function explainedVariance(returns: Float32Array, values: Float32Array, lengths: Int32Array, T: number): number | null {
+  const ret: number[] = [];
+  const diff: number[] = [];
+  lengths.forEach((len, i) => {
+    for (let t = 0; t < len; t++) {
+      ret.push(returns[i * T + t]!);
+      diff.push(returns[i * T + t]! - values[i * T + t]!);
+    }
+  });
+  const varR = meanStd(ret).std ** 2;
+  return varR === 0 ? null : 1 - meanStd(diff).std ** 2 / varR;
+}

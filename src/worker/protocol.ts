@@ -1,0 +1,149 @@
+/**
+ * The one protocol between the page and the training worker: a discriminated union of
+ * commands (page → worker) and one of events (worker → page), shared by both sides.
+ * Per-token data travels as typed arrays, transferred rather than copied; see
+ * `transferablesOf`.
+ */
+import type { CaseCounts, Metrics } from '../engine/metrics';
+import type { Config, LiveParams } from '../engine/params';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** What runs it: the WebGPU adapter, the WebGL renderer, "SIMD, 2 threads" for wasm. */
+  description: string;
+  /** Why each backend tried before this one was not used (or "not requested" when forced). */
+  skipped: { name: BackendName; reason: string }[];
+  /** True when the preferred backend failed and this one was the fallback: the page shows a notice. */
+  fallback: boolean;
+}
+
+/** What the page needs to know of the task to label tokens and charts. */
+export interface TaskInfo {
+  name: string;
+  title: string;
+  description: string;
+  vocab: string[];
+  eos: number | null;
+  promptLength: number;
+  /** Completion width in force (max tokens). */
+  maxTokens: number;
+  solvedThreshold: number;
+}
+
+export type RunState = 'loading' | 'ready' | 'running' | 'paused' | 'error';
+
+// ─── Commands ────────────────────────────────────────────────────────────────
+
+export type Command =
+  /** Build (or rebuild) the trainer for this config; answered by `ready` (or `error`). */
+  | { type: 'load-config'; config: Config }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** Run exactly one iteration, then pause. */
+  | { type: 'step' }
+  /** Rebuild the trainer from the current config: same seed, same start. */
+  | { type: 'reset' }
+  /** Live parameters; they take effect at the next iteration boundary (`params-queued` says which). */
+  | { type: 'set-params'; params: Partial<LiveParams> }
+  /** Slow-motion viewing: pace sampling to this many token steps per second; null = full speed. */
+  | { type: 'set-watch'; stepsPerSecond: number | null };
+
+// ─── Events ──────────────────────────────────────────────────────────────────
+
+/** Tokens as they are sampled, batched (at most about one message per frame); all arrays have one entry per token. */
+export interface TokenBatch {
+  sequence: Int32Array;
+  position: Int32Array;
+  token: Int32Array;
+  /** log π_old of the token (at the sampling temperature). */
+  lp: Float32Array;
+  lpRef: Float32Array;
+  /** Exact KL(π_old ‖ π_ref) over the vocabulary at that position. */
+  klExact: Float32Array;
+  value: Float32Array;
+}
+
+/** The finished rollout with its advantages: [n × width] per-token arrays, padding included. */
+export interface RolloutData {
+  n: number;
+  promptLength: number;
+  width: number;
+  group: number;
+  prompts: Int32Array;
+  tokens: Int32Array;
+  lengths: Int32Array;
+  scores: Float32Array;
+  lpOld: Float32Array;
+  lpRef: Float32Array;
+  /** The KL estimator in use, per token. */
+  kl: Float32Array;
+  klExact: Float32Array;
+  values: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+}
+
+/** One minibatch of the update: [rows × width] per-token arrays in minibatch row order. */
+export interface MinibatchData {
+  epoch: number;
+  minibatch: number;
+  /** Rollout sequence of each row. */
+  rows: Int32Array;
+  width: number;
+  lengths: Int32Array;
+  ratio: Float32Array;
+  advantages: Float32Array;
+  /** Case 0..6 per token (0 = no signal, also on padding) and whether the gradient flowed. */
+  cases: Uint8Array;
+  flows: Uint8Array;
+  losses: { policy: number; value: number; entropy: number; kl: number; total: number };
+  counts: CaseCounts;
+}
+
+export type ErrorKind =
+  /** The loss became NaN or infinite: training paused, the weights are the last good ones. */
+  | 'nan'
+  /** A backend failed to start (the worker fell back) or the GPU device was lost. */
+  | 'backend'
+  /** The config or a parameter was rejected. */
+  | 'config'
+  /** The reference checkpoint could not be loaded. */
+  | 'checkpoint'
+  /** The worker crashed; the page restarts it on the last good config. */
+  | 'crash'
+  | 'internal';
+
+export type WorkerEvent =
+  | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo }
+  /** `progress` in [0, 1] for anything slow (loading checkpoints, compiling shaders). */
+  | { type: 'status'; state: RunState; iteration: number; message?: string; progress?: number }
+  | { type: 'rollout-token'; iteration: number; batch: TokenBatch }
+  | { type: 'rollout'; iteration: number; rollout: RolloutData }
+  | { type: 'minibatch'; iteration: number; data: MinibatchData }
+  /** `applied`: the live parameters that took effect at this iteration (empty when none). */
+  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams> }
+  | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
+  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number };
+
+/** The buffers of an event's typed arrays, to pass as transferables to postMessage. */
+export function transferablesOf(e: WorkerEvent): ArrayBuffer[] {
+  const arrays = (o: object) =>
+    Object.values(o)
+      .filter((v): v is ArrayBufferView => ArrayBuffer.isView(v))
+      .map((v) => v.buffer as ArrayBuffer);
+  switch (e.type) {
+    case 'rollout-token':
+      return unique(arrays(e.batch));
+    case 'rollout':
+      return unique(arrays(e.rollout));
+    case 'minibatch':
+      return unique(arrays(e.data));
+    default:
+      return [];
+  }
+}
+
+const unique = (xs: ArrayBuffer[]) => [...new Set(xs)];

@@ -1,0 +1,33 @@
+/** Shared set-up of the engine tests: the wasm backend (as the CLI uses) and small trainers. */
+import * as tf from '@tensorflow/tfjs';
+import { initNodeBackend, loadCheckpointFromDisk } from '../../src/cli/node-backend';
+import { defaultConfig, type Config } from '../../src/engine/params';
+import { Trainer, type TrainerHooks } from '../../src/engine/trainer';
+import type { Metrics } from '../../src/engine/metrics';
+
+export async function useBackend(name = 'wasm'): Promise<void> {
+  await initNodeBackend(name);
+}
+
+export async function makeTrainer(overrides: Partial<Config> = {}, hooks: TrainerHooks = {}): Promise<Trainer> {
+  return Trainer.create({ ...defaultConfig(), ...overrides }, loadCheckpointFromDisk, hooks);
+}
+
+/** Runs `iterations` iterations and disposes the trainer. */
+export async function run(overrides: Partial<Config>, iterations: number, hooks: TrainerHooks = {}): Promise<Metrics[]> {
+  const trainer = await makeTrainer(overrides, hooks);
+  try {
+    const out: Metrics[] = [];
+    for (let i = 0; i < iterations; i++) out.push(await trainer.step());
+    return out;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** A metrics object without its wall-clock keys, for exact comparisons. */
+export function withoutTime(m: Metrics): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time/')));
+}
+
+export { tf };
