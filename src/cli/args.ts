@@ -2,7 +2,9 @@
  * Command-line flags, generated from the engine's parameter list: every parameter is a
  * kebab-case flag with the same range checks as a slider or a lab link.
  */
-import { defaultConfig, describeRange, flagOf, keyOfFlag, parseParam, PARAMS, PARAM_KEYS, type Config } from '../engine/params';
+import { decodeLink, type Timeline } from '../engine/link';
+import { checkConfig, defaultConfig, describeRange, flagOf, keyOfFlag, parseParam, PARAMS, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
+import { TASKS, type TaskName } from '../engine/tasks';
 
 /** A bad command line: reported as one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -11,6 +13,8 @@ export interface Cli {
   config: Config;
   iterations: number;
   tokens: string | null;
+  /** Live edits replayed from a lab link (--link). */
+  timeline: Timeline;
   help: boolean;
 }
 
@@ -20,11 +24,15 @@ const MAX_ITERATIONS = 1_000_000;
 const CLI_FLAGS = {
   iterations: `number of iterations to run, an integer in [1, ${MAX_ITERATIONS}] (default 50)`,
   tokens: 'FILE: also write one JSON line per completion token per update epoch',
+  link: 'QUERY: replay a lab link (its config and live edits); later flags override its config',
   help: 'print this help',
 };
 
 export function parseCli(argv: string[]): Cli {
-  const cli: Cli = { config: defaultConfig(), iterations: 50, tokens: null, help: false };
+  const cli: Cli = { config: defaultConfig(), iterations: 50, tokens: null, timeline: [], help: false };
+  // Flags given explicitly; the rest come from the defaults of the chosen task (or of the link).
+  const given: Partial<Record<ParamKey, unknown>> = {};
+  let base: Config | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --; see --help)`);
@@ -40,18 +48,27 @@ export function parseCli(argv: string[]): Cli {
     const value = inline ?? (takesNext ? argv[++i]! : 'true');
     if (flag === 'help') cli.help = true;
     else if (flag === 'tokens') cli.tokens = value;
-    else if (flag === 'iterations') {
+    else if (flag === 'link') {
+      const link = decodeLink(value.includes('?') ? value.slice(value.indexOf('?')) : value);
+      if (link.errors.length) throw new UsageError(`--link: ${link.errors.join('; ')}`);
+      base = link.config;
+      cli.timeline = link.timeline;
+    } else if (flag === 'iterations') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS) throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${JSON.stringify(value)}`);
       cli.iterations = n;
     } else if (key) {
       const p = parseParam(key, value);
       if (!p.ok) throw new UsageError(`--${p.error}`);
-      (cli.config as Record<string, unknown>)[key] = p.value;
+      given[key] = p.value;
     } else {
       throw new UsageError(`unknown flag --${flag} (see --help)`);
     }
   }
+  const task = (given.task ?? base?.task ?? PARAMS.task.default) as TaskName;
+  cli.config = { ...(base && base.task === task ? base : defaultConfig(task)), ...(given as Partial<Config>) };
+  const errors = checkConfig(cli.config, TASKS[task].maxCompletion);
+  if (errors.length) throw new UsageError(errors.join('; '));
   return cli;
 }
 

@@ -13,6 +13,7 @@ import { parseCli, helpText, UsageError } from './args';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
 import { Trainer, type MinibatchReport } from '../engine/trainer';
 import { CASE_NAMES } from '../engine/cases';
+import { editsAt } from '../engine/link';
 import type { Metrics } from '../engine/metrics';
 
 function progressLine(m: Metrics, total: number): string {
@@ -67,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(`backend ${backend}, task ${cli.config.task}, algo ${cli.config.algo}, seed ${cli.config.seed}\n`);
   try {
     for (let i = 0; i < cli.iterations; i++) {
+      const edits = editsAt(cli.timeline, trainer.iteration + 1);
+      if (edits) trainer.setParams(edits);
       const m = await trainer.step();
       process.stdout.write(JSON.stringify(m) + '\n');
       process.stderr.write(progressLine(m, cli.iterations));

@@ -32,3 +32,13 @@ export function gradientFlows(clipCaseNumber: number, clipped: boolean): boolean
   if (clipCaseNumber === 0) return false;
   return !(clipped && (clipCaseNumber === 4 || clipCaseNumber === 5));
 }
+
+/**
+ * The clipped objective's value L(r) = min(r·A, clip(r, 1−ε, 1+ε_high)·A) for one scalar,
+ * for drawing the teaching plot of L against r. Training uses the tensor version
+ * (loss.ts: clippedSurrogate); a test holds the two equal.
+ */
+export function surrogateValue(ratio: number, advantage: number, epsLow: number, epsHigh: number): number {
+  const clipped = Math.min(Math.max(ratio, 1 - epsLow), 1 + epsHigh);
+  return Math.min(ratio * advantage, clipped * advantage);
+}

@@ -121,8 +121,8 @@ export class Transformer implements PolicyModel {
   private readonly masks = new Map<number, tf.Tensor2D>();
 
   /**
-   * @param valueHead when true a value head (D → 1, zero-initialised so V starts at 0) is added;
-   *   the policy has one, the frozen reference does not.
+   * @param valueHead when true the model has a value head (D → 1), zero-initialised so V starts
+   *   at 0 unless `weights` bring one; the policy has one, the frozen reference does not.
    */
   constructor(
     readonly shape: TransformerShape,
@@ -131,7 +131,7 @@ export class Transformer implements PolicyModel {
   ) {
     this.vocabSize = shape.vocabSize;
     const all: WeightMap = new Map(weights);
-    if (opts.valueHead) {
+    if (opts.valueHead && !all.has('vhead.w')) {
       all.set('vhead.w', { shape: [shape.dModel, 1], data: new Float32Array(shape.dModel) });
       all.set('vhead.b', { shape: [1], data: new Float32Array(1) });
     }

@@ -6,7 +6,7 @@
  *
  * Live parameters take effect at the next iteration boundary; structural ones need a reset.
  */
-import { TASK_NAMES } from './tasks';
+import { TASKS, TASK_NAMES, type TaskName } from './tasks';
 import { MODEL_SIZES } from './model';
 
 interface Common {
@@ -78,7 +78,7 @@ export const PARAMS = {
   adaptiveBeta: bool({ default: false, live: true, group: 'kl', doc: 'Adapt β toward the target KL after each iteration (Ziegler et al. 2019).' }),
   targetKl: num({ default: 0.5, min: 0.001, max: 10, step: 0.001, log: true, live: true, group: 'kl', doc: 'Target KL to the reference, summed over a completion, for adaptive β.' }),
   klHorizon: int({ default: 1000, min: 10, max: 100000, live: true, group: 'kl', doc: 'Horizon of adaptive β: β changes by at most 20% × batch / horizon per iteration.' }),
-  lr: num({ default: 0.001, min: 0.00001, max: 0.01, step: 0.00001, log: true, live: true, group: 'optim', doc: 'Adam learning rate.' }),
+  lr: num({ default: 0.001, min: 0.00001, max: 0.1, step: 0.00001, log: true, live: true, group: 'optim', doc: 'Adam learning rate.' }),
   maxGradNorm: num({ default: 1, min: 0, max: 10, step: 0.1, live: true, group: 'optim', zeroMeans: 'off', doc: 'Clip the global gradient norm to this.' }),
   temperature: num({ default: 1, min: 0.1, max: 2, step: 0.05, live: true, group: 'sampling', doc: 'Sampling temperature τ; logits are divided by τ wherever a log-prob is taken.' }),
 } as const satisfies Record<string, ParamSpec>;
@@ -93,8 +93,10 @@ export type LiveParams = Pick<Config, LiveKey>;
 export const PARAM_KEYS = Object.keys(PARAMS) as ParamKey[];
 export const LIVE_KEYS = PARAM_KEYS.filter((k) => PARAMS[k].live) as LiveKey[];
 
-export function defaultConfig(): Config {
-  return Object.fromEntries(PARAM_KEYS.map((k) => [k, PARAMS[k].default])) as Config;
+/** The defaults of every parameter, with the task's own defaults where it has some. */
+export function defaultConfig(task: TaskName = PARAMS.task.default): Config {
+  const base = Object.fromEntries(PARAM_KEYS.map((k) => [k, PARAMS[k].default])) as Config;
+  return { ...base, ...TASKS[task].defaults, task };
 }
 
 /** camelCase key → kebab-case CLI flag / link field. */

@@ -226,7 +226,7 @@ export class Trainer {
    * download, taken *before* the gradients are applied, so a non-finite loss is caught
    * while the weights are still the last good ones.
    */
-  private async trainOn(mb: MinibatchTensors, s: LossSettings) {
+  private async trainOn(mb: MinibatchTensors, s: LossSettings, iteration: number) {
     let aux: tf.Tensor | undefined;
     const { grads, packed } = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
@@ -244,7 +244,7 @@ export class Trainer {
     const [policy, value, entropy, kl, total, valueClipfrac, gradNorm] = Array.from(data.subarray(m)) as number[];
     if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) {
       tf.dispose(grads);
-      throw new NonFiniteLossError(this.iter, Number.isFinite(total!) ? 'finite but its gradient is not' : String(total));
+      throw new NonFiniteLossError(iteration, Number.isFinite(total!) ? 'finite but its gradient is not' : String(total));
     }
     const maxNorm = this.cfg.maxGradNorm;
     const scale = maxNorm > 0 ? Math.min(1, maxNorm / (gradNorm! + 1e-6)) : 1;
@@ -301,7 +301,7 @@ export class Trainer {
         const tensors = buildMinibatch(rollout, targets, rows, c.lossType);
         let result;
         try {
-          result = await this.trainOn(tensors, settings);
+          result = await this.trainOn(tensors, settings, iteration);
         } finally {
           tf.dispose(Object.values(tensors));
         }

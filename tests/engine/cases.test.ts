@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { clipCase, gradientFlows } from '../../src/engine/cases';
+import { clipCase, gradientFlows, surrogateValue } from '../../src/engine/cases';
 import { clippedSurrogate } from '../../src/engine/loss';
 import { useBackend } from './helpers';
 
@@ -38,6 +38,14 @@ describe('the six cases of the clipped surrogate', () => {
     expect(value(1.4, 1.5)).toBeCloseTo((1 + eps) * 1.5, 6); // case 5: (1+ε)·A
     expect(value(0.6, 1.5)).toBeCloseTo(0.6 * 1.5, 6); // case 3: r·A
     expect(value(1.4, -1.5)).toBeCloseTo(1.4 * -1.5, 6); // case 6: r·A
+  });
+
+  it('the scalar L(r) used for the teaching plot equals the training loss term', () => {
+    const rs = [0.3, 0.79, 0.8, 0.95, 1, 1.1, 1.2, 1.21, 1.5, 3];
+    for (const a of [-2, -0.5, 0.5, 2]) {
+      const tfValues = clippedSurrogate(tf.tensor1d(rs), tf.fill([rs.length], a), 0.2, 0.28).dataSync();
+      rs.forEach((r, i) => expect(surrogateValue(r, a, 0.2, 0.28)).toBeCloseTo(tfValues[i]!, 6));
+    }
   });
 
   it('A = 0 is "no signal", not a case', () => {

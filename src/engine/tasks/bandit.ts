@@ -26,6 +26,8 @@ export const banditTask: Task = {
   maxCompletion: 1,
   defaultMaxTokens: 1,
   model: 'table',
+  // Nine logits and a baseline: Adam's per-step move is about lr per logit, so 1e-3 would take minutes.
+  defaults: { lr: 0.05 },
   solvedThreshold: 0.85,
 
   samplePrompt() {

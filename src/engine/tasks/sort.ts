@@ -6,11 +6,11 @@
 import type { Rng } from '../rng';
 import { untilEos, type Task } from './task';
 
-const DIGITS = 4;
+const DIGITS = 5;
 const SEP = 10;
 const EOS = 11;
 /** Share of SFT examples that happen to be sorted: the reference starts well below "solved". */
-const SFT_SORTED_SHARE = 0.25;
+const SFT_SORTED_SHARE = 0.2;
 
 const sorted = (prompt: readonly number[]) => prompt.slice(0, DIGITS).sort((a, b) => a - b);
 
@@ -18,10 +18,10 @@ export const sortTask: Task = {
   name: 'sort',
   title: 'Sort the digits',
   description:
-    'The prompt is four digits followed by ">"; the model must answer with the same digits in ' +
+    'The prompt is five digits followed by ">"; the model must answer with the same digits in ' +
     'ascending order, then "." to stop. Partial credit: the share of positions that hold the right ' +
     'digit (a wrong length counts against it); no "." means reward 0. The reference model was ' +
-    'pretrained to answer with some permutation of the digits, sorted only a quarter of the time.',
+    'pretrained to answer with some permutation of the digits, sorted only a fifth of the time.',
   vocab: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '>', '.'],
   eos: EOS,
   promptLength: DIGITS + 1,

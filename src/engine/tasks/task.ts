@@ -3,6 +3,7 @@
  * dataset for the reference (SFT) model. Tasks are pure and DOM-free; the trainer never
  * looks inside one beyond this interface.
  */
+import type { Config } from '../params';
 import type { Rng } from '../rng';
 
 export interface Example {
@@ -28,6 +29,11 @@ export interface Task {
   readonly defaultMaxTokens: number;
   /** 'table' is the appendix's softmax policy (one logit per token); others use the transformer. */
   readonly model: 'transformer' | 'table';
+  /**
+   * Where the task needs other settings than the global defaults (the bandit's single table of
+   * logits wants a far larger learning rate). Choosing the task starts from these.
+   */
+  readonly defaults?: Partial<Config>;
   /** Mean reward at which the task counts as learned (the performance target uses it). */
   readonly solvedThreshold: number;
   samplePrompt(rng: Rng): number[];

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench` — speed of the default config for each tfjs backend available in Node:
+ * median ms per rollout, per update and per iteration, tokens/s, FLOPs per iteration and
+ * achieved GFLOP/s. Its last line is one JSON object with those figures.
+ * `npm run bench -- --browser` runs the browser bench instead (headless Chromium, per backend).
+ * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter (--task, --batch, …).
+ */
+import { parseCli } from './args';
+import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-backend';
+import { iterationFlops } from '../engine/flops';
+import { Trainer } from '../engine/trainer';
+import type { Metrics } from '../engine/metrics';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round = (x: number, d = 1) => +x.toFixed(d);
+
+function takeFlag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const [, value] = argv.splice(i, 2);
+  return value;
+}
+
+async function benchBackend(backend: string, argv: string[], iterations: number, warmup: number) {
+  const { config } = parseCli([...argv, '--backend', backend]);
+  await initNodeBackend(backend);
+  const trainer = await Trainer.create(config, loadCheckpointFromDisk);
+  const runs: Metrics[] = [];
+  try {
+    for (let i = 0; i < warmup + iterations; i++) {
+      const m = await trainer.step();
+      if (i >= warmup) runs.push(m);
+      process.stderr.write(`${backend} iter ${i + 1}/${warmup + iterations}: ${m['time/iteration_ms'].toFixed(0)} ms${i < warmup ? ' (warm-up)' : ''}\n`);
+    }
+  } finally {
+    trainer.dispose();
+  }
+  const flops = runs.map((m) => iterationFlops(config, m['completions/max_length'], m.epochs_run));
+  const iterationMs = median(runs.map((m) => m['time/iteration_ms']));
+  const result = {
+    backend,
+    rollout_ms: round(median(runs.map((m) => m['time/rollout_ms']))),
+    update_ms: round(median(runs.map((m) => m['time/update_ms']))),
+    iteration_ms: round(iterationMs),
+    tokens_per_s: round(median(runs.map((m) => m['time/tokens_per_s']))),
+    mflop_per_iteration: round(median(flops.map((f) => f.total)) / 1e6),
+    gflop_per_s: round(median(runs.map((m, i) => flops[i]!.total / m['time/iteration_ms'] / 1e6)), 2),
+    gflop_per_s_update: round(median(runs.map((m, i) => flops[i]!.update / m['time/update_ms'] / 1e6)), 2),
+    iterations,
+  };
+  process.stderr.write(`${JSON.stringify(result)}\n`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--browser')) {
+    argv.splice(argv.indexOf('--browser'), 1);
+    process.argv = [process.argv[0]!, process.argv[1]!, ...argv];
+    await import('./bench-browser');
+    return;
+  }
+  const iterations = Number(takeFlag(argv, 'iterations') ?? 15);
+  const warmup = Number(takeFlag(argv, 'warmup') ?? 3);
+  const backends = (takeFlag(argv, 'backends') ?? NODE_BACKENDS.join(',')).split(',');
+  const results = [];
+  for (const backend of backends) {
+    // The cpu backend is ~20× slower: fewer iterations keep the bench under a few minutes.
+    const n = backend === 'cpu' ? Math.min(iterations, 3) : iterations;
+    results.push(await benchBackend(backend, argv, n, backend === 'cpu' ? 1 : warmup));
+  }
+  const { config } = parseCli(argv);
+  process.stdout.write(`${JSON.stringify({ host: 'node', task: config.task, algo: config.algo, model: config.model, batch: config.batch, results })}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);
