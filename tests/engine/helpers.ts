@@ -10,7 +10,7 @@ export async function useBackend(name = 'wasm'): Promise<void> {
 }
 
 export async function makeTrainer(overrides: Partial<Config> = {}, hooks: TrainerHooks = {}): Promise<Trainer> {
-  return Trainer.create({ ...defaultConfig(), ...overrides }, loadCheckpointFromDisk, hooks);
+  return Trainer.create({ ...defaultConfig(overrides.task), ...overrides }, loadCheckpointFromDisk, hooks);
 }
 
 /** Runs `iterations` iterations and disposes the trainer. */
