@@ -234,7 +234,9 @@ export class Trainer {
         aux = tf.keep(tf.concat([p.ratio.flatten(), tf.stack([p.policy, p.value, p.entropy, p.kl, p.total, p.valueClipfrac])]));
         return p.total;
       }, this.policy.trainable);
-      const norm = tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt();
+      // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
+      // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
+      const norm = tf.concat(Object.values(grads).map((g) => g.reshape([-1]))).square().sum().sqrt();
       return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
     });
     aux!.dispose();
