@@ -3,8 +3,11 @@
  * median ms per rollout, per update and per iteration, tokens/s, FLOPs per iteration and
  * achieved GFLOP/s. Its last line is one JSON object with those figures.
  * `npm run bench -- --browser` runs the browser bench instead (headless Chromium, per backend).
- * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter (--task, --batch, …).
+ * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter
+ * (--task, --batch, …), and --tf-flags NAME=VALUE,… to try tfjs environment flags (e.g.
+ * WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64).
  */
+import * as tf from '@tensorflow/tfjs';
 import { parseCli } from './args';
 import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-backend';
 import { iterationFlops } from '../engine/flops';
@@ -25,9 +28,18 @@ function takeFlag(argv: string[], name: string): string | undefined {
   return value;
 }
 
-async function benchBackend(backend: string, argv: string[], iterations: number, warmup: number) {
+/** Sets tfjs environment flags given as NAME=VALUE,… (after the backend has registered its own). */
+function setTfFlags(list: string | undefined): void {
+  for (const pair of list ? list.split(',') : []) {
+    const [name, value] = pair.split('=') as [string, string];
+    tf.env().set(name, value === 'true' ? true : value === 'false' ? false : Number(value));
+  }
+}
+
+async function benchBackend(backend: string, argv: string[], iterations: number, warmup: number, tfFlags: string | undefined) {
   const { config } = parseCli([...argv, '--backend', backend]);
   await initNodeBackend(backend);
+  setTfFlags(tfFlags);
   const trainer = await Trainer.create(config, loadCheckpointFromDisk);
   const runs: Metrics[] = [];
   try {
@@ -67,14 +79,21 @@ async function main(): Promise<void> {
   const iterations = Number(takeFlag(argv, 'iterations') ?? 15);
   const warmup = Number(takeFlag(argv, 'warmup') ?? 3);
   const backends = (takeFlag(argv, 'backends') ?? NODE_BACKENDS.join(',')).split(',');
+  const tfFlags = takeFlag(argv, 'tf-flags');
   const results = [];
   for (const backend of backends) {
     // The cpu backend is ~20× slower: fewer iterations keep the bench under a few minutes.
     const n = backend === 'cpu' ? Math.min(iterations, 3) : iterations;
-    results.push(await benchBackend(backend, argv, n, backend === 'cpu' ? 1 : warmup));
+    try {
+      results.push(await benchBackend(backend, argv, n, backend === 'cpu' ? 1 : warmup, tfFlags));
+    } catch (e) {
+      // One backend that cannot start must not hide the others' figures.
+      process.stderr.write(`${backend}: ${(e as Error).message}\n`);
+      results.push({ backend, error: (e as Error).message });
+    }
   }
   const { config } = parseCli(argv);
-  process.stdout.write(`${JSON.stringify({ host: 'node', task: config.task, algo: config.algo, model: config.model, batch: config.batch, results })}\n`);
+  process.stdout.write(`${JSON.stringify({ host: 'node', task: config.task, algo: config.algo, model: config.model, batch: config.batch, tfFlags: tfFlags ?? null, results })}\n`);
 }
 
 main().then(

@@ -10,9 +10,19 @@ import type { CheckpointLoader } from '../engine/trainer';
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 
-/** Sets the backend; 'auto' means wasm, falling back to cpu. Returns the backend in use. */
+/**
+ * Sets the backend; 'auto' means wasm, falling back to cpu. Returns the backend in use.
+ * 'webgpu' works in Node only where something has installed `navigator.gpu` (e.g. Dawn's
+ * node bindings, loaded with --import before this runs): that is how the bench measures a
+ * real GPU on a machine without a browser.
+ */
 export async function initNodeBackend(requested: string): Promise<string> {
-  if (requested === 'webgpu' || requested === 'webgl') throw new Error(`backend ${requested} is only available in a browser; in Node use wasm or cpu`);
+  if (requested === 'webgpu') {
+    const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+    if (!gpu) throw new Error('backend webgpu needs navigator.gpu, which Node does not have; in Node use wasm or cpu');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
+  if (requested === 'webgl') throw new Error('backend webgl is only available in a browser; in Node use wasm or cpu');
   const order = requested === 'auto' ? NODE_BACKENDS : [requested];
   for (const name of order) {
     try {
