@@ -9,15 +9,14 @@
 import { TASKS, TASK_NAMES, type TaskName } from './tasks';
 import { MODEL_SIZES } from './model';
 
-interface Common {
+interface Common<L extends boolean = boolean> {
   doc: string;
   /** May change between iterations of a running training (otherwise it needs a reset). */
-  live: boolean;
+  live: L;
   /** Where the UI groups it. */
   group: 'run' | 'ppo' | 'kl' | 'optim' | 'sampling';
 }
-export interface NumberSpec extends Common {
-  kind: 'number';
+interface NumberFields {
   default: number;
   min: number;
   max: number;
@@ -29,21 +28,25 @@ export interface NumberSpec extends Common {
   /** What 0 means when it switches the feature off (e.g. "off", "same as eps"). */
   zeroMeans?: string;
 }
-export interface EnumSpec<T extends string = string> extends Common {
+export interface NumberSpec<L extends boolean = boolean> extends Common<L>, NumberFields {
+  kind: 'number';
+}
+export interface EnumSpec<T extends string = string, L extends boolean = boolean> extends Common<L> {
   kind: 'enum';
   default: T;
   options: readonly T[];
 }
-export interface BooleanSpec extends Common {
+export interface BooleanSpec<L extends boolean = boolean> extends Common<L> {
   kind: 'boolean';
   default: boolean;
 }
 export type ParamSpec = NumberSpec | EnumSpec | BooleanSpec;
 
-const num = (s: Omit<NumberSpec, 'kind'>): NumberSpec => ({ kind: 'number', ...s });
-const int = (s: Omit<NumberSpec, 'kind' | 'step' | 'integer'>): NumberSpec => ({ kind: 'number', step: 1, integer: true, ...s });
-const choice = <T extends string>(s: Common & { default: NoInfer<T>; options: readonly T[] }): EnumSpec<T> => ({ kind: 'enum', ...s });
-const bool = (s: Omit<BooleanSpec, 'kind'>): BooleanSpec => ({ kind: 'boolean', ...s });
+// Generic over `live` so that the type of PARAMS keeps which parameters are live (LiveParams).
+const num = <const L extends boolean>(s: Common<L> & NumberFields): NumberSpec<L> => ({ kind: 'number', ...s });
+const int = <const L extends boolean>(s: Common<L> & Omit<NumberFields, 'step' | 'integer'>): NumberSpec<L> => ({ kind: 'number', step: 1, integer: true, ...s });
+const choice = <T extends string, const L extends boolean>(s: Common<L> & { default: NoInfer<T>; options: readonly T[] }): EnumSpec<T, L> => ({ kind: 'enum', ...s });
+const bool = <const L extends boolean>(s: Common<L> & { default: boolean }): BooleanSpec<L> => ({ kind: 'boolean', ...s });
 
 export const ALGOS = ['ppo', 'grpo', 'reinforce'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -84,7 +87,7 @@ export const PARAMS = {
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamKey = keyof typeof PARAMS;
-type ValueOf<S> = S extends EnumSpec<infer T> ? T : S extends NumberSpec ? number : S extends BooleanSpec ? boolean : never;
+type ValueOf<S> = S extends EnumSpec<infer T, boolean> ? T : S extends NumberSpec ? number : S extends BooleanSpec ? boolean : never;
 /** A complete run configuration. */
 export type Config = { -readonly [K in ParamKey]: ValueOf<(typeof PARAMS)[K]> };
 export type LiveKey = { [K in ParamKey]: (typeof PARAMS)[K]['live'] extends true ? K : never }[ParamKey];
@@ -146,4 +149,22 @@ export function checkConfig(c: Config, taskMaxCompletion: number): string[] {
   if (c.minibatches > c.batch) errors.push(`minibatches (${c.minibatches}) cannot exceed batch (${c.batch})`);
   if (c.maxTokens > taskMaxCompletion) errors.push(`max-tokens must be at most ${taskMaxCompletion} for task ${c.task}`);
   return errors;
+}
+
+/**
+ * Reads a set of live parameter changes against the config in force: each value is parsed like
+ * a slider's, structural keys are refused (they need a reset), and the merged config must still
+ * pass checkConfig. Used by the trainer and by anything that schedules edits for later.
+ */
+export function parseLiveParams(base: Config, changes: Record<string, unknown>, taskMaxCompletion: number): Parsed<Partial<LiveParams>> {
+  const parsed: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(changes)) {
+    if (!(key in PARAMS)) return { ok: false, error: `unknown parameter ${key}` };
+    if (!PARAMS[key as ParamKey].live) return { ok: false, error: `${flagOf(key as ParamKey)} is structural: it needs a reset` };
+    const p = parseParam(key as ParamKey, raw);
+    if (!p.ok) return p;
+    parsed[key] = p.value;
+  }
+  const errors = checkConfig({ ...base, ...parsed }, taskMaxCompletion);
+  return errors.length ? { ok: false, error: errors.join('; ') } : { ok: true, value: parsed as Partial<LiveParams> };
 }

@@ -21,7 +21,7 @@ import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
 import { UpdateStats, emptyCaseCounts, meanStd, type CaseCounts, type Metrics, type TokenCases } from './metrics';
 import { MODEL_SIZES, SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
-import { checkConfig, parseParam, PARAMS, type Config, type ParamKey } from './params';
+import { checkConfig, parseLiveParams, type Config, type ParamKey } from './params';
 import { Rng } from './rng';
 import { completionOf, promptOf, sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
@@ -90,6 +90,8 @@ export class Trainer {
   private cfg: Config;
   private pending: Partial<Config> = {};
   private iter = 0;
+  /** True while step() runs: its live parameters were already taken, so new ones wait one more. */
+  private stepping = false;
   private beta: number;
   private readonly promptRng: Rng;
   private readonly samplingRng: Rng;
@@ -143,18 +145,15 @@ export class Trainer {
    * they will apply to. Rejects structural keys and invalid values, naming them.
    */
   setParams(changes: Partial<Record<ParamKey, unknown>>): number {
-    const parsed: Partial<Config> = {};
-    for (const [key, raw] of Object.entries(changes) as [ParamKey, unknown][]) {
-      if (!(key in PARAMS)) throw new Error(`unknown parameter ${key}`);
-      if (!PARAMS[key].live) throw new Error(`${key} is structural: it needs a reset`);
-      const p = parseParam(key, raw);
-      if (!p.ok) throw new Error(p.error);
-      (parsed as Record<string, unknown>)[key] = p.value;
-    }
-    const errors = checkConfig({ ...this.cfg, ...this.pending, ...parsed }, this.task.maxCompletion);
-    if (errors.length) throw new Error(errors.join('; '));
-    Object.assign(this.pending, parsed);
-    return this.iter + 1;
+    const parsed = parseLiveParams({ ...this.cfg, ...this.pending }, changes, this.task.maxCompletion);
+    if (!parsed.ok) throw new Error(parsed.error);
+    Object.assign(this.pending, parsed.value);
+    return this.nextBoundary;
+  }
+
+  /** The iteration that parameters set now will apply to (the one after a step that is running). */
+  get nextBoundary(): number {
+    return this.iter + (this.stepping ? 2 : 1);
   }
 
   private applyPending(): Partial<Config> {
@@ -263,6 +262,15 @@ export class Trainer {
 
   /** Runs one full iteration and returns its metrics. Throws NonFiniteLossError on a NaN loss. */
   async step(): Promise<Metrics> {
+    this.stepping = true;
+    try {
+      return await this.iterate();
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  private async iterate(): Promise<Metrics> {
     const t0 = performance.now();
     this.applyPending();
     const iteration = this.iter + 1;

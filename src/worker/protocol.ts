@@ -46,8 +46,12 @@ export type Command =
   | { type: 'step' }
   /** Rebuild the trainer from the current config: same seed, same start. */
   | { type: 'reset' }
-  /** Live parameters; they take effect at the next iteration boundary (`params-queued` says which). */
-  | { type: 'set-params'; params: Partial<LiveParams> }
+  /**
+   * Live parameters; they take effect at the next iteration boundary (`params-queued` says which).
+   * With `atIteration` they wait for exactly that iteration instead (a lab link's timeline
+   * replays exactly this way); an iteration already begun or past means "the next one".
+   */
+  | { type: 'set-params'; params: Partial<LiveParams>; atIteration?: number }
   /** Slow-motion viewing: pace sampling to this many token steps per second; null = full speed. */
   | { type: 'set-watch'; stepsPerSecond: number | null };
 
@@ -126,7 +130,17 @@ export type WorkerEvent =
   /** `applied`: the live parameters that took effect at this iteration (empty when none). */
   | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams> }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
-  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number };
+  /** `fatal`: the worker cannot go on (e.g. the GPU device was lost); the client replaces it. */
+  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number; fatal?: boolean };
+
+/**
+ * What the worker actually posts: the events of one frame, in order, so the page gets at
+ * most about one message per frame however fast training runs. TrainingClient unpacks it
+ * and hands listeners one WorkerEvent at a time.
+ */
+export interface WorkerPost {
+  events: WorkerEvent[];
+}
 
 /** The buffers of an event's typed arrays, to pass as transferables to postMessage. */
 export function transferablesOf(e: WorkerEvent): ArrayBuffer[] {

@@ -64,7 +64,8 @@ describe('npm run lab', () => {
     expect(Object.keys(row)).toEqual(['iteration', 'epoch', 'minibatch', 'sequence', 'position', 'token', 'lp_old', 'lp_new', 'lp_ref', 'advantage', 'ratio', 'case', 'gradient']);
     expect(row.lp_new).toBeCloseTo(row.lp_old + Math.log(row.ratio), 5);
     // Case counts in the file add up to the metrics' counts.
-    const counted = rows.reduce((acc: Record<string, number>, x) => ({ ...acc, [x.case]: (acc[x.case] ?? 0) + 1 }), {});
+    const counted: Record<string, number> = {};
+    for (const x of rows) counted[x.case] = (counted[x.case] ?? 0) + 1;
     for (const [name, n] of Object.entries(m['policy/cases'] as Record<string, number>)) expect(counted[name] ?? 0).toBe(n);
   });
 });

@@ -1,0 +1,369 @@
+/**
+ * One training session: the worker's state machine, apart from the worker globals so that
+ * it runs (and is tested) in Node as well. It takes Commands, owns the Trainer and the run
+ * loop, and says everything through an Outbox.
+ *
+ * Commands are handled one at a time, in order. The run loop is not one of them: it runs
+ * beside the queue, yielding to the event loop between iterations, so `pause` and
+ * `set-params` are taken promptly and act at the next iteration boundary.
+ */
+import { NonFiniteLossError, Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
+import type { Metrics } from '../engine/metrics';
+import { checkConfig, parseLiveParams, parseParam, PARAMS, PARAM_KEYS, type Config, type LiveParams } from '../engine/params';
+import { TASKS, type Task } from '../engine/tasks';
+import type { BackendRequest } from './backend-choice';
+import { Outbox, realClock, type Clock } from './outbox';
+import type { BackendInfo, Command, ErrorKind, RunState, TaskInfo, WorkerEvent } from './protocol';
+
+/** What a trainer must offer the session (the real Trainer, or a test double). */
+export type TrainerLike = Pick<Trainer, 'step' | 'setParams' | 'iteration' | 'nextBoundary' | 'config' | 'task' | 'dispose'>;
+
+export interface SessionHost {
+  /** Posts one frame's events; `transfer` holds the buffers of their typed arrays. */
+  post(events: WorkerEvent[], transfer: ArrayBuffer[]): void;
+  /** Starts a tfjs backend ('auto' or forced, with fallback). */
+  selectBackend(requested: BackendRequest, progress: (message: string) => void): Promise<BackendInfo>;
+  /** Reads a checkpoint (a path relative to public/), reporting the fraction received. */
+  fetchCheckpoint(file: string, progress: (fraction: number) => void): Promise<ArrayBuffer>;
+  createTrainer?: (config: Config, load: CheckpointLoader, hooks: TrainerHooks) => Promise<TrainerLike>;
+  clock?: Clock;
+}
+
+/** Iterations slower than this report their progress (a first WebGPU step compiles shaders for ~30 s). */
+const PROGRESS_AFTER_MS = 1000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Checks every field of a config from the page as a slider or a link would, then the cross-field rules. */
+export function validateConfig(raw: unknown): { ok: true; config: Config } | { ok: false; errors: string[] } {
+  if (typeof raw !== 'object' || raw === null) return { ok: false, errors: ['the config must be an object'] };
+  const errors: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) if (!(key in PARAMS)) errors.push(`unknown parameter ${key}`);
+  for (const key of PARAM_KEYS) {
+    const p = parseParam(key, (raw as Record<string, unknown>)[key]);
+    if (p.ok) config[key] = p.value;
+    else errors.push(p.error);
+  }
+  if (errors.length) return { ok: false, errors };
+  const c = config as Config;
+  errors.push(...checkConfig(c, TASKS[c.task].maxCompletion));
+  return errors.length ? { ok: false, errors } : { ok: true, config: c };
+}
+
+export function taskInfo(task: Task, config: Config): TaskInfo {
+  return {
+    name: task.name,
+    title: task.title,
+    description: task.description,
+    vocab: [...task.vocab],
+    eos: task.eos,
+    promptLength: task.promptLength,
+    maxTokens: config.maxTokens || task.defaultMaxTokens,
+    solvedThreshold: task.solvedThreshold,
+  };
+}
+
+export class TrainingSession {
+  private readonly outbox: Outbox;
+  private readonly clock: Clock;
+  private queue: Promise<void> = Promise.resolve();
+  private trainer: TrainerLike | null = null;
+  /** The config in force: the loaded one plus every live edit queued or applied (what reset rebuilds). */
+  private config: Config | null = null;
+  private backend: { requested: BackendRequest; info: BackendInfo } | null = null;
+  private running = false;
+  /** Iterations left before pausing: null while running freely (start), a count after `step`. */
+  private stepsLeft: number | null = null;
+  private loop: Promise<void> | null = null;
+  /** Live edits by the iteration they take effect at: `applied` of the iteration event. */
+  private appliedAt = new Map<number, Partial<LiveParams>>();
+  /** Edits sent with a later `atIteration`, handed to the trainer just before that iteration. */
+  private scheduled = new Map<number, Partial<LiveParams>>();
+  private iterationStart = 0;
+  private progressShown = false;
+  private firstIteration = true;
+  private disposed = false;
+
+  constructor(private readonly host: SessionHost) {
+    this.clock = host.clock ?? realClock;
+    this.outbox = new Outbox(host.post, this.clock);
+  }
+
+  /** Takes a command from the page. Never throws: every failure becomes an `error` event. */
+  handle(cmd: Command): void {
+    // Watching speed is a viewing preference: it acts at once, even mid-load.
+    if (cmd?.type === 'set-watch') return this.setWatch(cmd.stepsPerSecond);
+    this.queue = this.queue.then(() => this.exec(cmd)).catch((e: unknown) => this.error('internal', `the worker failed on ${cmd?.type}: ${(e as Error).message ?? e}`));
+  }
+
+  /** The worker cannot go on (GPU device lost): say so now, with `fatal` so the page replaces the worker. */
+  fatal(kind: ErrorKind, message: string): void {
+    this.running = false;
+    this.outbox.event({ type: 'error', kind, message, fatal: true, iteration: this.trainer?.iteration });
+    this.outbox.flushAll();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.running = false;
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.outbox.dispose();
+  }
+
+  private async exec(cmd: Command): Promise<void> {
+    switch (cmd?.type) {
+      case 'load-config': {
+        const v = validateConfig(cmd.config);
+        if (!v.ok) return this.error('config', `config rejected: ${v.errors.join('; ')}`);
+        return this.rebuild(v.config);
+      }
+      case 'reset':
+        if (!this.config) return this.error('config', 'nothing to reset: no config is loaded yet');
+        return this.rebuild(this.config);
+      case 'pause':
+        // The loop stops at the end of its iteration and then says 'paused'.
+        this.running = false;
+        if (!this.loop && this.trainer) this.status('paused');
+        return;
+      case 'start':
+      case 'resume':
+        return this.run(null);
+      case 'step':
+        // Running freely: finish this iteration, then pause. Already stepping: one more.
+        if (this.loop && this.running) {
+          this.stepsLeft = this.stepsLeft === null ? 1 : this.stepsLeft + 1;
+          return;
+        }
+        return this.run(1);
+      case 'set-params':
+        return this.setParams(cmd.params, cmd.atIteration);
+      default:
+        return this.error('internal', `unknown command ${JSON.stringify((cmd as { type?: unknown })?.type)}`);
+    }
+  }
+
+  private setWatch(stepsPerSecond: number | null): void {
+    if (stepsPerSecond !== null && !(typeof stepsPerSecond === 'number' && Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)) {
+      return this.error('config', `watch speed must be a positive number of token steps per second, or null for full speed; got ${JSON.stringify(stepsPerSecond)}`);
+    }
+    this.outbox.setPace(stepsPerSecond);
+  }
+
+  private run(steps: number | null): void {
+    if (!this.trainer) return this.error('config', 'nothing to run: no config is loaded (or the last one failed to load)');
+    this.stepsLeft = steps;
+    this.running = true;
+    this.loop ??= this.runLoop();
+  }
+
+  private async runLoop(): Promise<void> {
+    const trainer = this.trainer!;
+    this.status('running');
+    while (this.running && this.trainer === trainer && !this.disposed) {
+      // In slow motion the page is still being shown the last iteration: wait for it.
+      if (this.outbox.paced) await this.outbox.drained();
+      await yieldToEventLoop();
+      if (!this.running || this.trainer !== trainer) break;
+      const next = trainer.iteration + 1;
+      const due = this.scheduled.get(next);
+      if (due) {
+        this.scheduled.delete(next);
+        this.queueParams(trainer, due);
+      }
+      let metrics: Metrics;
+      this.iterationStart = this.clock.now();
+      this.progressShown = false;
+      try {
+        metrics = await trainer.step();
+      } catch (e) {
+        if (e instanceof NonFiniteLossError) {
+          this.error(
+            'nan',
+            `Training paused at iteration ${e.iteration}: ${e.message.replace(/^iteration \d+: /, '')} ` +
+              'The weights are those of the last good step; change a parameter and resume, or reset.',
+            e.iteration,
+          );
+        } else {
+          this.error('internal', `iteration ${next} failed: ${(e as Error).message ?? e}`, next);
+        }
+        break;
+      } finally {
+        this.firstIteration = false;
+      }
+      const applied = this.appliedAt.get(metrics.iter) ?? {};
+      this.appliedAt.delete(metrics.iter);
+      this.outbox.event({ type: 'iteration', metrics, applied });
+      if (this.progressShown) this.status('running');
+      if (this.stepsLeft !== null && --this.stepsLeft <= 0) this.running = false;
+    }
+    // Synchronously with the loop's last check: a `start` handled after this starts a new loop.
+    this.running = false;
+    this.loop = null;
+    if (this.trainer === trainer && !this.disposed) this.status('paused');
+  }
+
+  private async rebuild(config: Config): Promise<void> {
+    this.running = false;
+    await this.loop;
+    // Whatever the old run still had queued goes out now, ahead of the new run's `ready`.
+    this.outbox.flushAll();
+    this.trainer?.dispose();
+    this.trainer = null;
+    this.appliedAt.clear();
+    this.scheduled.clear();
+    this.status('loading', { message: 'Preparing the run…' });
+    try {
+      if (!this.backend || this.backend.requested !== config.backend) {
+        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }));
+        this.backend = { requested: config.backend, info };
+        if (info.fallback) {
+          const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
+          this.error('backend', `The ${config.backend} backend was requested but could not start (${why}); training runs on ${info.name} instead.`);
+        }
+      }
+    } catch (e) {
+      this.backend = null;
+      this.error('backend', (e as Error).message);
+      return this.status('error');
+    }
+    let loaderFailed = false;
+    const load: CheckpointLoader = async (file) => {
+      this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: 0 });
+      try {
+        return await this.host.fetchCheckpoint(file, (f) => this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }));
+      } catch (e) {
+        loaderFailed = true;
+        throw e;
+      }
+    };
+    try {
+      const create = this.host.createTrainer ?? Trainer.create;
+      this.trainer = await create(config, load, this.hooks());
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      const kind: ErrorKind = loaderFailed || /checkpoint/.test(message) ? 'checkpoint' : /invalid config/.test(message) ? 'config' : 'internal';
+      this.error(kind, message);
+      return this.status('error');
+    }
+    this.config = { ...config };
+    this.firstIteration = true;
+    this.outbox.event({ type: 'ready', backend: this.backend.info, config: { ...config }, task: taskInfo(this.trainer.task, config) });
+    this.status('ready');
+  }
+
+  private setParams(params: Partial<LiveParams>, atIteration: number | undefined): void {
+    const trainer = this.trainer;
+    if (!trainer || !this.config) return this.error('config', 'parameters cannot be set yet: no config is loaded');
+    if (typeof params !== 'object' || params === null) return this.error('config', 'set-params needs an object of live parameters');
+    if (atIteration !== undefined && !(Number.isInteger(atIteration) && atIteration >= 1)) {
+      return this.error('config', `atIteration must be an iteration number ≥ 1; got ${JSON.stringify(atIteration)}`);
+    }
+    if (atIteration === undefined || atIteration <= trainer.nextBoundary) {
+      this.queueParams(trainer, params);
+      return;
+    }
+    const checked = parseLiveParams({ ...this.config, ...this.scheduledUpTo(atIteration) }, params, trainer.task.maxCompletion);
+    if (!checked.ok) return this.error('config', checked.error);
+    this.scheduled.set(atIteration, { ...this.scheduled.get(atIteration), ...checked.value });
+    this.outbox.event({ type: 'params-queued', params: checked.value, atIteration });
+  }
+
+  private scheduledUpTo(iteration: number): Partial<LiveParams> {
+    const keys = [...this.scheduled.keys()].filter((k) => k <= iteration).sort((a, b) => a - b);
+    return Object.assign({}, ...keys.map((k) => this.scheduled.get(k)));
+  }
+
+  /** Hands edits to the trainer for its next iteration boundary and announces them. */
+  private queueParams(trainer: TrainerLike, params: Partial<LiveParams>): void {
+    const checked = parseLiveParams(this.config!, params, trainer.task.maxCompletion);
+    if (!checked.ok) return this.error('config', checked.error);
+    let at: number;
+    try {
+      at = trainer.setParams(checked.value);
+    } catch (e) {
+      return this.error('config', (e as Error).message);
+    }
+    this.appliedAt.set(at, { ...this.appliedAt.get(at), ...checked.value });
+    this.config = { ...this.config!, ...checked.value };
+    this.outbox.event({ type: 'params-queued', params: checked.value, atIteration: at });
+  }
+
+  private hooks(): TrainerHooks {
+    return {
+      onSample: (iteration, step) => {
+        this.outbox.step(iteration, step);
+        const T = this.config?.maxTokens || this.trainer?.task.defaultMaxTokens || 1;
+        this.progress(iteration, (0.5 * (step.position + 1)) / T, `sampling token ${step.position + 1} of ${T}`);
+      },
+      onRollout: (iteration, r, targets) => {
+        this.outbox.event({
+          type: 'rollout',
+          iteration,
+          rollout: {
+            n: r.n,
+            promptLength: r.promptLength,
+            width: r.width,
+            group: this.config?.group ?? 1,
+            // The trainer keeps using these arrays after the hook: send copies.
+            prompts: r.prompts.slice(),
+            tokens: r.tokens.slice(),
+            lengths: r.lengths.slice(),
+            scores: r.scores.slice(),
+            lpOld: r.lpOld.slice(),
+            lpRef: r.lpRef.slice(),
+            kl: targets.klPenalty.slice(),
+            klExact: r.klExact.slice(),
+            values: r.values.slice(),
+            advantages: targets.advantages.slice(),
+            returns: targets.returns.slice(),
+          },
+        });
+      },
+      onMinibatch: (m) => {
+        const l = m.losses;
+        this.outbox.event({
+          type: 'minibatch',
+          iteration: m.iteration,
+          data: {
+            epoch: m.epoch,
+            minibatch: m.minibatch,
+            rows: Int32Array.from(m.rows),
+            width: m.width,
+            lengths: Int32Array.from(m.lengths),
+            ratio: m.ratio.slice(),
+            advantages: m.advantages.slice(),
+            cases: m.cases.slice(),
+            flows: m.flows.slice(),
+            losses: { policy: l.policy, value: l.value, entropy: l.entropy, kl: l.kl, total: l.total },
+            counts: { ...m.counts },
+          },
+        });
+        const c = this.config;
+        // As the trainer splits the batch: minibatches of ceil(n / minibatches) rows.
+        const perEpoch = c ? Math.ceil(c.batch / Math.ceil(c.batch / c.minibatches)) : 1;
+        const total = c ? c.epochs * perEpoch : 1;
+        const done = m.epoch * perEpoch + m.minibatch + 1;
+        this.progress(m.iteration, 0.5 + (0.5 * done) / total, `update: minibatch ${done} of ${total}`);
+      },
+    };
+  }
+
+  /** Progress of a slow iteration (over a second), so a long first WebGPU step is not a frozen page. */
+  private progress(iteration: number, fraction: number, what: string): void {
+    if (this.clock.now() - this.iterationStart < PROGRESS_AFTER_MS) return;
+    this.progressShown = true;
+    const compiling = this.firstIteration && (this.backend?.info.name === 'webgpu' || this.backend?.info.name === 'webgl');
+    const message = `Iteration ${iteration}: ${what}${compiling ? ' (the first iteration compiles GPU shaders)' : ''}`;
+    this.status('running', { message, progress: Math.min(1, fraction) });
+  }
+
+  private status(state: RunState, extra: { message?: string; progress?: number } = {}): void {
+    this.outbox.event({ type: 'status', state, iteration: this.trainer?.iteration ?? 0, ...extra });
+  }
+
+  private error(kind: ErrorKind, message: string, iteration?: number): void {
+    this.outbox.event({ type: 'error', kind, message, ...(iteration === undefined ? {} : { iteration }) });
+  }
+}

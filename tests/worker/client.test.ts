@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/engine/params';
+import { installAutomation } from '../../src/worker/automation';
+import { TrainingClient } from '../../src/worker/client';
+import type { BackendInfo, Command, WorkerEvent, WorkerPost } from '../../src/worker/protocol';
+
+/** A stand-in for the training worker: records commands, and lets the test post or crash. */
+class FakeWorker extends EventTarget {
+  readonly received: Command[] = [];
+  terminated = false;
+  postMessage(cmd: Command): void {
+    this.received.push(cmd);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  emit(...events: WorkerEvent[]): void {
+    this.dispatchEvent(new MessageEvent<WorkerPost>('message', { data: { events } }));
+  }
+  crash(message: string): void {
+    const e = new Event('error', { cancelable: true });
+    Object.assign(e, { message });
+    this.dispatchEvent(e);
+  }
+}
+
+function setup(maxRestarts = 3) {
+  const workers: FakeWorker[] = [];
+  const client = new TrainingClient({ createWorker: () => workers[workers.push(new FakeWorker()) - 1] as unknown as Worker, maxRestarts });
+  const events: WorkerEvent[] = [];
+  client.subscribe((e) => events.push(e));
+  return { client, workers, events, current: () => workers.at(-1)! };
+}
+
+const config = { ...defaultConfig(), seed: 7 };
+const backend: BackendInfo = { name: 'wasm', description: 'd', skipped: [], fallback: false };
+const ready = (c = config): WorkerEvent => ({ type: 'ready', backend, config: c, task: { name: 'sort', title: '', description: '', vocab: [], eos: null, promptLength: 1, maxTokens: 1, solvedThreshold: 1 } });
+
+describe('training client', () => {
+  it('sends commands and delivers the events of each message one at a time, in order', () => {
+    const { client, events, current } = setup();
+    client.send({ type: 'load-config', config });
+    expect(current().received).toEqual([{ type: 'load-config', config }]);
+    current().emit(ready(), { type: 'status', state: 'ready', iteration: 0 });
+    expect(events.map((e) => e.type)).toEqual(['ready', 'status']);
+  });
+
+  it('on a crash: reports it, starts a new worker, and replays the last good config, the live params queued since and the watch speed', () => {
+    const { client, workers, events, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready());
+    client.send({ type: 'set-params', params: { eps: 0.1 } });
+    current().emit({ type: 'params-queued', params: { eps: 0.1 }, atIteration: 1 }, { type: 'params-queued', params: { beta: 0.2 }, atIteration: 3 });
+    client.send({ type: 'set-watch', stepsPerSecond: 5 });
+    const first = current();
+    first.crash('out of memory');
+    expect(workers).toHaveLength(2);
+    expect(first.terminated).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/crashed \(out of memory\).*new worker/) });
+    expect(current().received).toEqual([
+      { type: 'load-config', config },
+      { type: 'set-params', params: { eps: 0.1, beta: 0.2 } },
+      { type: 'set-watch', stepsPerSecond: 5 },
+    ]);
+    // The dead worker is no longer listened to.
+    first.emit({ type: 'status', state: 'running', iteration: 9 });
+    expect(events.some((e) => e.type === 'status' && e.iteration === 9)).toBe(false);
+    // Commands go to the new worker.
+    client.send({ type: 'start' });
+    expect(current().received.at(-1)).toEqual({ type: 'start' });
+  });
+
+  it('replays the config the worker last built, not a later one it refused', () => {
+    const { client, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready());
+    client.send({ type: 'load-config', config: { ...config, seed: 99 } });
+    current().emit({ type: 'error', kind: 'config', message: 'refused' });
+    current().crash('boom');
+    expect(current().received[0]).toEqual({ type: 'load-config', config });
+  });
+
+  it('a fatal error (a lost GPU device) replaces the worker without a second error', () => {
+    const { client, workers, events, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready());
+    current().emit({ type: 'error', kind: 'backend', message: 'The WebGPU device was lost', fatal: true });
+    expect(workers).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'error')).toHaveLength(1);
+    expect(current().received).toEqual([{ type: 'load-config', config }]);
+  });
+
+  it('gives up after repeated crashes, saying so', () => {
+    const { client, workers, events, current } = setup(2);
+    client.send({ type: 'load-config', config });
+    for (let i = 0; i < 3; i++) current().crash(`crash ${i}`);
+    expect(workers).toHaveLength(3);
+    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/not restarted: reload the page/) });
+  });
+
+  it('window.ppoLab collects the current run: backend, iterations, tokens, errors', () => {
+    const { client, current } = setup();
+    const target: { ppoLab?: ReturnType<typeof installAutomation> } = {};
+    const lab = installAutomation(client, target);
+    expect(target.ppoLab).toBe(lab);
+    lab.send({ type: 'load-config', config });
+    expect(current().received).toHaveLength(1);
+    current().emit(ready());
+    const batch = { sequence: new Int32Array(3), position: new Int32Array(3), token: new Int32Array(3), lp: new Float32Array(3), lpRef: new Float32Array(3), klExact: new Float32Array(3), value: new Float32Array(3) };
+    current().emit({ type: 'rollout-token', iteration: 1, batch }, { type: 'iteration', metrics: { iter: 1 } as never, applied: {} }, { type: 'error', kind: 'nan', message: 'm', iteration: 2 });
+    expect(lab.backend()).toEqual(backend);
+    expect(lab.tokens()).toBe(3);
+    expect(lab.iterations()).toEqual([{ iter: 1 }]);
+    expect(lab.lastError()).toEqual({ kind: 'nan', message: 'm', iteration: 2 });
+    // A new run (or a reset) starts the lists over; errors stay.
+    current().emit(ready());
+    expect(lab.iterations()).toEqual([]);
+    expect(lab.tokens()).toBe(0);
+    expect(lab.errors()).toHaveLength(1);
+  });
+});
