@@ -3,12 +3,15 @@
  * student gets it. Serves the production build, opens it in headless Chromium once per
  * backend, trains the default config in the worker, and reports per backend the median ms
  * per iteration (rollout, update), tokens/s, the first iteration (shader compilation) and the
- * main thread's long tasks (> 50 ms, PerformanceObserver 'longtask') while training.
+ * main thread's long tasks (> 50 ms, PerformanceObserver 'longtask') while training, FLOPs per
+ * iteration and GFLOP/s, and, on wasm (the performance target's backend), the seconds from
+ * pressing Start until the mean reward reaches the task's "solved" threshold.
  * The last line on stdout is one JSON object with those figures; progress goes to stderr.
  *
  * Flags: --backends wasm,webgl,cpu (default; add webgpu, or pass --webgpu: over SwiftShader
  * it takes minutes), --iterations N (default 5; cpu runs at most 3), --warmup N (default 1),
- * --dist DIR (serve this build as is), --rebuild (build even if dist/ is up to date), and any
+ * --dist DIR (serve this build as is), --rebuild (build even if dist/ is up to date), --solve-on
+ * BACKENDS (default wasm; "none" to skip), and any
  * run parameter (--task, --batch, …) as the CLI takes it.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -16,7 +19,9 @@ import { join } from 'node:path';
 import { parseCli } from './args';
 import { launchChromium } from './chromium';
 import { buildApp, ROOT, serveBuild } from './serve-build';
+import { iterationFlops } from '../engine/flops';
 import { encodeLink } from '../engine/link';
+import { TASKS } from '../engine/tasks';
 import type { Config } from '../engine/params';
 import type { Metrics } from '../engine/metrics';
 import type { BackendName } from '../worker/protocol';
@@ -25,6 +30,8 @@ declare global {
   interface Window {
     /** Long tasks of the page's main thread, recorded by the bench from document start. */
     __benchLongTasks?: { start: number; duration: number }[];
+    /** When each iteration's metrics reached the page, and its mean reward. */
+    __benchIterations?: { at: number; reward: number }[];
   }
 }
 
@@ -72,9 +79,22 @@ export interface BrowserBenchResult {
   long_tasks: { count: number; total_ms: number; max_ms: number; per_minute: number };
   /** Messages of sampled tokens the page received per second while training. */
   token_batches_per_s: number;
+  mflop_per_iteration: number;
+  gflop_per_s: number;
+  /**
+   * Seconds from Start until an iteration's mean reward first reaches the task's solved
+   * threshold, and until the mean over the last 5 iterations does (null: not measured, or not
+   * within the time allowed).
+   */
+  solved_s: number | null;
+  solved_avg5_s: number | null;
+  solved_at_iteration: number | null;
 }
 
-async function benchBackend(url: string, config: Config, backend: BackendName, warmup: number, iterations: number): Promise<BrowserBenchResult> {
+/** Longest the bench waits for the task to be solved (the target is 60 s). */
+const SOLVE_LIMIT_MS = 120_000;
+
+async function benchBackend(url: string, config: Config, backend: BackendName, warmup: number, iterations: number, solve: boolean): Promise<BrowserBenchResult> {
   const chromium = await launchChromium({ webgpu: backend === 'webgpu' });
   try {
     const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
@@ -93,8 +113,10 @@ async function benchBackend(url: string, config: Config, backend: BackendName, w
     const t0 = await page.evaluate(() => {
       const w = window as Window & { __benchTokenBatches?: number };
       w.__benchTokenBatches = 0;
+      window.__benchIterations = [];
       window.ppoLab!.subscribe((e) => {
         if (e.type === 'rollout-token') w.__benchTokenBatches!++;
+        if (e.type === 'iteration') window.__benchIterations!.push({ at: performance.now(), reward: e.metrics['reward/mean'] });
       });
       window.ppoLab!.send({ type: 'start' });
       return performance.now();
@@ -107,16 +129,16 @@ async function benchBackend(url: string, config: Config, backend: BackendName, w
       seen = await page.evaluate(() => window.ppoLab!.iterations().length);
       process.stderr.write(`${backend}: iteration ${Math.min(seen, total)}/${total}\n`);
     }
-    const { metrics, t1, longTasks, tokenBatches } = await page.evaluate(() => {
-      window.ppoLab!.send({ type: 'pause' });
-      return {
-        metrics: window.ppoLab!.iterations(),
-        t1: performance.now(),
-        longTasks: window.__benchLongTasks ?? [],
-        tokenBatches: (window as Window & { __benchTokenBatches?: number }).__benchTokenBatches ?? 0,
-      };
-    });
+    const { metrics, t1, longTasks, tokenBatches } = await page.evaluate(() => ({
+      metrics: window.ppoLab!.iterations(),
+      t1: performance.now(),
+      longTasks: window.__benchLongTasks ?? [],
+      tokenBatches: (window as Window & { __benchTokenBatches?: number }).__benchTokenBatches ?? 0,
+    }));
+    const solved = solve ? await waitUntilSolved(page, t0, TASKS[config.task].solvedThreshold) : null;
+    await page.evaluate(() => window.ppoLab!.send({ type: 'pause' }));
     const runs: Metrics[] = metrics.slice(warmup, total);
+    const flops = runs.map((m) => iterationFlops(config, m['completions/max_length'], m.epochs_run).total);
     const during = longTasks.filter((t) => t.start >= t0 && t.start <= t1);
     const minutes = (t1 - t0) / 60_000;
     return {
@@ -135,10 +157,36 @@ async function benchBackend(url: string, config: Config, backend: BackendName, w
         per_minute: round(during.length / minutes, 2),
       },
       token_batches_per_s: round(tokenBatches / ((t1 - t0) / 1000), 1),
+      mflop_per_iteration: round(median(flops) / 1e6),
+      gflop_per_s: round(median(runs.map((m, i) => flops[i]! / m['time/iteration_ms'] / 1e6)), 2),
+      solved_s: solved?.first ?? null,
+      solved_avg5_s: solved?.avg5 ?? null,
+      solved_at_iteration: solved?.iteration ?? null,
     };
   } finally {
     await chromium.close();
   }
+}
+
+/** Keeps training until the mean reward reaches `threshold` (or the limit); seconds since Start. */
+async function waitUntilSolved(page: import('playwright-core').Page, t0: number, threshold: number) {
+  const found = await page
+    .waitForFunction(
+      ({ t0, threshold, limit }) => {
+        const its = window.__benchIterations ?? [];
+        const first = its.findIndex((i) => i.reward >= threshold);
+        const avg5 = its.findIndex((_, k) => k >= 4 && its.slice(k - 4, k + 1).reduce((s, i) => s + i.reward, 0) / 5 >= threshold);
+        const timedOut = performance.now() - t0 > limit;
+        if (avg5 < 0 && !timedOut) return null;
+        const seconds = (k: number) => (k < 0 ? null : +((its[k]!.at - t0) / 1000).toFixed(1));
+        return { first: seconds(first), avg5: seconds(avg5), iteration: first < 0 ? null : first + 1 };
+      },
+      { t0, threshold, limit: SOLVE_LIMIT_MS },
+      { timeout: SOLVE_LIMIT_MS + 30_000, polling: 250 },
+    )
+    .then((h) => h.jsonValue());
+  process.stderr.write(`solved: ${JSON.stringify(found)}\n`);
+  return found;
 }
 
 async function main(): Promise<void> {
@@ -150,6 +198,7 @@ async function main(): Promise<void> {
   if (withWebgpu && !backends.includes('webgpu')) backends.push('webgpu');
   const distFlag = takeFlag(argv, 'dist');
   const rebuild = takeFlag(argv, 'rebuild', false) !== undefined;
+  const solveOn = (takeFlag(argv, 'solve-on') ?? 'wasm').split(',');
   const { config } = parseCli(argv);
   const dist = distFlag ?? join(ROOT, 'dist');
   if (!distFlag && (rebuild || !distIsFresh(dist))) {
@@ -162,7 +211,7 @@ async function main(): Promise<void> {
     for (const backend of backends) {
       // cpu is ~10× slower than wasm: fewer iterations keep the bench within minutes.
       const n = backend === 'cpu' || backend === 'webgpu' ? Math.min(iterations, 3) : iterations;
-      const r = await benchBackend(served.url, config, backend, warmup, n);
+      const r = await benchBackend(served.url, config, backend, warmup, n, solveOn.includes(backend));
       process.stderr.write(`${JSON.stringify(r)}\n`);
       results.push(r);
     }

@@ -9,7 +9,6 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, type Attempt, type BackendRequest } from './backend-choice';
-import { installWebGpuAddNFix } from './webgpu-addn';
 import type { BackendInfo, BackendName } from './protocol';
 
 // Just what we use of WebGPU, typed locally: TypeScript's DOM library has no WebGPU types, and the
@@ -30,7 +29,6 @@ interface GpuLike {
 }
 interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
-  limits: { maxStorageBuffersPerShaderStage: number };
 }
 
 export interface SelectedBackend {
@@ -96,8 +94,6 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     if (chosenByUs && software) return softwareSkip(`WebGPU adapter ${name}`);
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!(await start('webgpu'))) return fail('the adapter exists but tfjs could not create a WebGPU device (see the console)');
-    const device = webgpuDevice();
-    if (device) installWebGpuAddNFix(device.limits.maxStorageBuffersPerShaderStage);
     return { ok: true, description: `WebGPU on ${name}${software ? ' (software)' : ''}` };
   },
 

@@ -7,8 +7,9 @@
  * must agree within 1e-4 relative (|a − b| ≤ 1e-4 · max(1, |b|)), except those that count
  * tokens (clip fractions), which may differ by one token, should a ratio sit within float32
  * rounding of a clip edge. Measured here: the largest difference is ~1e-7 (float32 sums in a
- * different order), three orders of magnitude inside the tolerance. A bug such as the WebGPU
- * AddN one (src/worker/webgpu-addn.ts: every update read back zeros) is far outside it.
+ * different order), three orders of magnitude inside the tolerance. A bug such as tfjs 4.22's
+ * WebGPU AddN past 7 inputs (every update read back zeros, until the trainer stopped using
+ * addN) is far outside it.
  */
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/engine/metrics';
