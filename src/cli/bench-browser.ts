@@ -178,8 +178,12 @@ async function waitUntilSolved(page: import('playwright-core').Page, t0: number,
         const avg5 = its.findIndex((_, k) => k >= 4 && its.slice(k - 4, k + 1).reduce((s, i) => s + i.reward, 0) / 5 >= threshold);
         const timedOut = performance.now() - t0 > limit;
         if (avg5 < 0 && !timedOut) return null;
-        const seconds = (k: number) => (k < 0 ? null : +((its[k]!.at - t0) / 1000).toFixed(1));
-        return { first: seconds(first), avg5: seconds(avg5), iteration: first < 0 ? null : first + 1 };
+        // No named helper functions in here: tsx's esbuild would wrap them in a __name() the page lacks.
+        return {
+          first: first < 0 ? null : +((its[first]!.at - t0) / 1000).toFixed(1),
+          avg5: avg5 < 0 ? null : +((its[avg5]!.at - t0) / 1000).toFixed(1),
+          iteration: first < 0 ? null : first + 1,
+        };
       },
       { t0, threshold, limit: SOLVE_LIMIT_MS },
       { timeout: SOLVE_LIMIT_MS + 30_000, polling: 250 },
