@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkpointFile, encodeCheckpoint } from '../engine/checkpoint';
-import { MODEL_SIZES, type ModelSize } from '../engine/model';
+import { MODEL_SIZES, type ModelSize } from '../engine/sizes';
 import { pretrain, type SftSettings } from '../engine/sft';
 import { TASKS, TASK_NAMES, type TaskName } from '../engine/tasks';
 import { initNodeBackend, PUBLIC_DIR } from './node-backend';

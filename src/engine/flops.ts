@@ -4,7 +4,7 @@
  * percent of the work, though not of the time). The bench divides by wall time to show
  * how far each backend is from the machine's limit.
  */
-import { MODEL_SIZES } from './model';
+import { MODEL_SIZES } from './sizes';
 import type { Config } from './params';
 import { TASKS } from './tasks';
 

@@ -37,6 +37,9 @@ export interface Metrics {
   'policy/clipfrac_low': number;
   'policy/clipfrac_high': number;
   'policy/clipfrac_cleanrl': number;
+  /** CleanRL's definition split by side: r < 1 − ε and r > 1 + ε_high, whatever the sign of A. */
+  'policy/clipfrac_cleanrl_low': number;
+  'policy/clipfrac_cleanrl_high': number;
   'policy/cases': CaseCounts;
   'policy/ratio_hist': RatioHistogram;
   /** The same histogram for each epoch run (edges as in policy/ratio_hist). */
@@ -95,7 +98,8 @@ export class UpdateStats {
   readonly histogram: RatioHistogram = { edges: ratioBinEdges(), ...emptyCounts() };
   readonly histogramByEpoch: HistogramCounts[] = [];
   tokens = 0;
-  cleanrlClipped = 0;
+  cleanrlLow = 0;
+  cleanrlHigh = 0;
   ratioSum = 0;
   ratioMin = Infinity;
   ratioMax = -Infinity;
@@ -128,7 +132,8 @@ export class UpdateStats {
         cases[k] = c;
         flows[k] = gradientFlows(c, this.clipped) ? 1 : 0;
         this.cases[CASE_NAMES[c]!]++;
-        if (r < 1 - this.epsLow || r > 1 + this.epsHigh) this.cleanrlClipped++;
+        if (r < 1 - this.epsLow) this.cleanrlLow++;
+        else if (r > 1 + this.epsHigh) this.cleanrlHigh++;
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);

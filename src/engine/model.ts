@@ -23,13 +23,6 @@ export interface TransformerShape {
   heads: number;
 }
 
-/** Named sizes a run can pick (the SFT checkpoints exist for each). */
-export const MODEL_SIZES = {
-  small: { dModel: 32, layers: 2, heads: 2 },
-  base: { dModel: 64, layers: 2, heads: 4 },
-} as const;
-export type ModelSize = keyof typeof MODEL_SIZES;
-
 /** Per-position outputs of a forward pass. */
 export type Outputs = {
   /** [B, n, V] raw next-token logits (divide by the temperature before any log-prob). */

@@ -7,7 +7,7 @@
  * Live parameters take effect at the next iteration boundary; structural ones need a reset.
  */
 import { TASKS, TASK_NAMES, type TaskName } from './tasks';
-import { MODEL_SIZES } from './model';
+import { MODEL_SIZES } from './sizes';
 
 interface Common<L extends boolean = boolean> {
   doc: string;

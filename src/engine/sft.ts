@@ -5,7 +5,8 @@
  * and commits the result, so no student waits for SFT.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MODEL_SIZES, SoftmaxTable, Transformer, initTransformerWeights, type ModelSize, type PolicyModel, type WeightMap } from './model';
+import { SoftmaxTable, Transformer, initTransformerWeights, type PolicyModel, type WeightMap } from './model';
+import { MODEL_SIZES, type ModelSize } from './sizes';
 import { logProbs, pickColumns } from './ops';
 import { Rng } from './rng';
 import type { Task } from './tasks';

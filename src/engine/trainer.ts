@@ -20,7 +20,8 @@ import { adaptBeta, klEstimateArray } from './kl';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
 import { UpdateStats, emptyCaseCounts, meanStd, type CaseCounts, type Metrics, type TokenCases } from './metrics';
-import { MODEL_SIZES, SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
+import { SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
+import { MODEL_SIZES } from './sizes';
 import { checkConfig, parseLiveParams, type Config, type ParamKey } from './params';
 import { Rng } from './rng';
 import { completionOf, promptOf, sampleRollout, type Rollout, type SampledStep } from './rollout';
@@ -34,6 +35,12 @@ export interface MinibatchReport extends TokenCases {
   iteration: number;
   epoch: number;
   minibatch: number;
+  /** The update's plan (early stopping may end it sooner): epochs, and minibatches per epoch. */
+  epochs: number;
+  minibatchesPerEpoch: number;
+  /** The clip range in force for this iteration. */
+  eps: number;
+  epsHigh: number;
   /** Rollout rows of this minibatch, in minibatch order; per-token arrays are [rows × width]. */
   rows: number[];
   width: number;
@@ -301,9 +308,10 @@ export class Trainer {
     const settings = this.lossSettings();
     const stats = new UpdateStats(settings.epsLow, settings.epsHigh, settings.clipped);
     let epochsRun = 0;
+    const size = Math.ceil(n / c.minibatches);
+    const minibatchesPerEpoch = Math.ceil(n / size);
     for (let epoch = 0; epoch < c.epochs; epoch++) {
       const order = this.shuffleRng.permutation(n);
-      const size = Math.ceil(n / c.minibatches);
       let epochKl = 0;
       let epochTokens = 0;
       for (let m = 0; m * size < n; m++) {
@@ -327,7 +335,8 @@ export class Trainer {
             for (let t = 0; t < len; t++) counts[CASE_NAMES[tc.cases[j * T + t]!]!]++;
           });
           hooks.onMinibatch({
-            iteration, epoch, minibatch: m, rows, width: T, lengths: rowLengths,
+            iteration, epoch, minibatch: m, epochs: c.epochs, minibatchesPerEpoch, eps: settings.epsLow, epsHigh: settings.epsHigh,
+            rows, width: T, lengths: rowLengths,
             tokens: takeRows(rollout.tokens, rows, T), ratio: result.ratio, advantages: adv, lpOld: takeRows(rollout.lpOld, rows, T), lpRef: takeRows(rollout.lpRef, rows, T),
             cases: tc.cases, flows: tc.flows, losses: result.losses, counts,
           });
@@ -392,7 +401,9 @@ export class Trainer {
       'policy/clipfrac': (cases.case4 + cases.case5) / stats.tokens,
       'policy/clipfrac_low': cases.case4 / stats.tokens,
       'policy/clipfrac_high': cases.case5 / stats.tokens,
-      'policy/clipfrac_cleanrl': stats.cleanrlClipped / stats.tokens,
+      'policy/clipfrac_cleanrl': (stats.cleanrlLow + stats.cleanrlHigh) / stats.tokens,
+      'policy/clipfrac_cleanrl_low': stats.cleanrlLow / stats.tokens,
+      'policy/clipfrac_cleanrl_high': stats.cleanrlHigh / stats.tokens,
       'policy/cases': { ...cases },
       'policy/ratio_hist': stats.histogram,
       'policy/ratio_hist_by_epoch': stats.histogramByEpoch,

@@ -94,6 +94,12 @@ export interface RolloutData {
 export interface MinibatchData {
   epoch: number;
   minibatch: number;
+  /** The update's plan: epochs and minibatches per epoch (early stopping may end it sooner). */
+  epochs: number;
+  minibatchesPerEpoch: number;
+  /** The clip range in force for this iteration. */
+  eps: number;
+  epsHigh: number;
   /** Rollout sequence of each row. */
   rows: Int32Array;
   width: number;

@@ -329,6 +329,10 @@ export class TrainingSession {
           data: {
             epoch: m.epoch,
             minibatch: m.minibatch,
+            epochs: m.epochs,
+            minibatchesPerEpoch: m.minibatchesPerEpoch,
+            eps: m.eps,
+            epsHigh: m.epsHigh,
             rows: Int32Array.from(m.rows),
             width: m.width,
             lengths: Int32Array.from(m.lengths),
@@ -340,11 +344,8 @@ export class TrainingSession {
             counts: { ...m.counts },
           },
         });
-        const c = this.config;
-        // As the trainer splits the batch: minibatches of ceil(n / minibatches) rows.
-        const perEpoch = c ? Math.ceil(c.batch / Math.ceil(c.batch / c.minibatches)) : 1;
-        const total = c ? c.epochs * perEpoch : 1;
-        const done = m.epoch * perEpoch + m.minibatch + 1;
+        const total = m.epochs * m.minibatchesPerEpoch;
+        const done = m.epoch * m.minibatchesPerEpoch + m.minibatch + 1;
         this.progress(m.iteration, 0.5 + (0.5 * done) / total, `update: minibatch ${done} of ${total}`);
       },
     };

@@ -1,0 +1,31 @@
+/**
+ * The page's entry: reads the URL as a lab link, starts the training worker through its
+ * client, routes the worker's events into the store, and renders the lab.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { TrainingClient } from './worker/client';
+import { installAutomation } from './worker/automation';
+import { App } from './ui/App';
+import { ErrorBoundary } from './ui/ErrorBoundary';
+import { ingest } from './ui/ingest';
+import { configErrorsOf } from './ui/slices/config';
+import { useLab } from './ui/store';
+import { readUrl } from './ui/url';
+import './ui/styles.css';
+
+const start = readUrl(location.search);
+const client = new TrainingClient();
+useLab.setState({ draft: start.config, configErrors: configErrorsOf(start.config), replay: start.timeline, send: (cmd) => client.send(cmd) });
+for (const m of start.messages) useLab.getState().pushError('link', m);
+client.subscribe(ingest);
+installAutomation(client);
+client.send({ type: 'load-config', config: start.config });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
+  </StrictMode>,
+);

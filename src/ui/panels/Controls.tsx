@@ -1,0 +1,66 @@
+/**
+ * The control panel, generated from PARAMS: live parameters by group (they act on the
+ * running training at the next iteration), then the run setup, which applies on Reset.
+ */
+import { PARAMS, PARAM_KEYS, type ParamKey } from '../../engine/params';
+import { pendingStructural } from '../slices/config';
+import { useLab } from '../store';
+import { ParamControl } from './ParamControl';
+
+const GROUPS: { id: (typeof PARAMS)[ParamKey]['group']; title: string }[] = [
+  { id: 'ppo', title: 'PPO update' },
+  { id: 'kl', title: 'KL to the reference' },
+  { id: 'optim', title: 'Optimizer' },
+  { id: 'sampling', title: 'Sampling' },
+  { id: 'run', title: 'Run' },
+];
+
+const keysOf = (live: boolean, group: string) => PARAM_KEYS.filter((k) => PARAMS[k].live === live && PARAMS[k].group === group);
+
+export function Controls() {
+  const configErrors = useLab((s) => s.configErrors);
+  const pending = useLab((s) => pendingStructural(s.draft, s.loaded).length);
+  const applyAndReset = useLab((s) => s.applyAndReset);
+  return (
+    <aside className="controls" aria-label="Parameters">
+      <section>
+        <h2>Live</h2>
+        <p className="muted small">Acts on the running training: takes effect at the next iteration, marked on every chart.</p>
+        {GROUPS.map((g) => {
+          const keys = keysOf(true, g.id);
+          return keys.length ? (
+            <fieldset key={g.id}>
+              <legend>{g.title}</legend>
+              {keys.map((k) => (
+                <ParamControl key={k} k={k} />
+              ))}
+            </fieldset>
+          ) : null;
+        })}
+      </section>
+      <section>
+        <h2>Run setup</h2>
+        <p className="muted small">Applies on Reset (same seed, same start).</p>
+        <fieldset>
+          <legend>Structure</legend>
+          {GROUPS.flatMap((g) => keysOf(false, g.id)).map((k) => (
+            <ParamControl key={k} k={k} />
+          ))}
+        </fieldset>
+        {configErrors.length ? (
+          <div className="config-errors" role="alert" data-testid="config-errors">
+            <strong>This combination cannot run:</strong>
+            <ul>
+              {configErrors.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        <button type="button" className="primary" disabled={configErrors.length > 0} onClick={applyAndReset} data-testid="apply-reset">
+          {pending ? `Apply ${pending} change${pending > 1 ? 's' : ''} and reset` : 'Reset with these settings'}
+        </button>
+      </section>
+    </aside>
+  );
+}
