@@ -55,6 +55,8 @@ export interface MinibatchReport extends TokenCases {
 }
 
 export interface TrainerHooks {
+  /** The iteration's prompts [n × promptLength], before any token is sampled (GRPO groups are consecutive rows). */
+  onPrompts?(iteration: number, prompts: Int32Array, shape: { n: number; promptLength: number; width: number }): void;
   onSample?(iteration: number, step: SampledStep): void;
   onRollout?(iteration: number, rollout: Rollout, targets: UpdateTargets & { klPenalty: Float32Array }): void;
   onMinibatch?(report: MinibatchReport): void;
@@ -286,11 +288,13 @@ export class Trainer {
     const hooks = this.hooks;
 
     // 1. Rollout.
+    const prompts = this.samplePrompts();
+    hooks.onPrompts?.(iteration, prompts, { n: c.batch, promptLength: this.task.promptLength, width: this.maxTokens() });
     const rollout = await sampleRollout(
       this.policy,
       this.reference,
       this.task,
-      this.samplePrompts(),
+      prompts,
       c.batch,
       { temperature: c.temperature, maxTokens: this.maxTokens() },
       this.samplingRng,

@@ -33,14 +33,6 @@ function liveDiff(draft: Config, loaded: Config): Partial<LiveParams> {
   return diff as Partial<LiveParams>;
 }
 
-function startSequence(iteration: number): void {
-  const s = labData.stream;
-  if (s.iteration === iteration && s.phase !== 'empty') return;
-  const { loaded, task } = get();
-  const n = loaded?.batch ?? 0;
-  s.begin(iteration, n, task?.maxTokens ?? 0, task?.promptLength ?? 0, loaded?.group ?? 1);
-}
-
 export function ingest(e: WorkerEvent): void {
   switch (e.type) {
     case 'ready': {
@@ -67,8 +59,11 @@ export function ingest(e: WorkerEvent): void {
       if (e.state !== 'running') flushCharts();
       set({ runState: e.state, statusMessage: e.message ?? null, progress: e.progress ?? null });
       return;
+    case 'rollout-start':
+      labData.stream.begin(e.iteration, e.n, e.width, e.promptLength, e.group, e.prompts);
+      markDirty('tokens');
+      return;
     case 'rollout-token':
-      startSequence(e.iteration);
       labData.stream.addTokens(e.batch);
       markDirty('tokens');
       return;

@@ -130,6 +130,8 @@ export type WorkerEvent =
   | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo }
   /** `progress` in [0, 1] for anything slow (loading checkpoints, compiling shaders). */
   | { type: 'status'; state: RunState; iteration: number; message?: string; progress?: number }
+  /** An iteration's rollout begins: its prompts [n × promptLength], before any token is sampled. */
+  | { type: 'rollout-start'; iteration: number; n: number; promptLength: number; width: number; group: number; prompts: Int32Array }
   | { type: 'rollout-token'; iteration: number; batch: TokenBatch }
   | { type: 'rollout'; iteration: number; rollout: RolloutData }
   | { type: 'minibatch'; iteration: number; data: MinibatchData }
@@ -155,6 +157,8 @@ export function transferablesOf(e: WorkerEvent): ArrayBuffer[] {
       .filter((v): v is ArrayBufferView => ArrayBuffer.isView(v))
       .map((v) => v.buffer as ArrayBuffer);
   switch (e.type) {
+    case 'rollout-start':
+      return [e.prompts.buffer as ArrayBuffer];
     case 'rollout-token':
       return unique(arrays(e.batch));
     case 'rollout':

@@ -292,6 +292,10 @@ export class TrainingSession {
 
   private hooks(): TrainerHooks {
     return {
+      onPrompts: (iteration, prompts, shape) => {
+        // The trainer keeps using the prompts after the hook: send a copy.
+        this.outbox.event({ type: 'rollout-start', iteration, ...shape, group: this.config?.group ?? 1, prompts: prompts.slice() });
+      },
       onSample: (iteration, step) => {
         this.outbox.step(iteration, step);
         const T = this.config?.maxTokens || this.trainer?.task.defaultMaxTokens || 1;

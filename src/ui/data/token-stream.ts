@@ -27,8 +27,9 @@ export class TokenStream {
   lpRef: Floats = new Float32Array(0);
   klExact: Floats = new Float32Array(0);
   value: Floats = new Float32Array(0);
-  /** From the rollout event (null while sampling). */
+  /** From the rollout-start event. */
   prompts: Ints | null = null;
+  /** From the rollout event (null while sampling). */
   scores: Floats | null = null;
   advantages: Floats | null = null;
   kl: Floats | null = null;
@@ -38,8 +39,8 @@ export class TokenStream {
   flows = new Uint8Array(0);
   epoch = new Int8Array(0);
 
-  /** Starts a new iteration's rollout, sized from the config and the task. */
-  begin(iteration: number, n: number, width: number, promptLength: number, group: number): void {
+  /** Starts a new iteration's rollout (the rollout-start event: its size and prompts). */
+  begin(iteration: number, n: number, width: number, promptLength: number, group: number, prompts: Ints | null): void {
     this.iteration = iteration;
     this.phase = 'sampling';
     this.n = n;
@@ -53,7 +54,8 @@ export class TokenStream {
     this.lpRef = new Float32Array(size);
     this.klExact = new Float32Array(size);
     this.value = new Float32Array(size);
-    this.prompts = this.scores = this.advantages = this.kl = null;
+    this.prompts = prompts;
+    this.scores = this.advantages = this.kl = null;
     this.ratio = new Float32Array(size);
     this.cases = new Uint8Array(size);
     this.flows = new Uint8Array(size);
@@ -79,7 +81,7 @@ export class TokenStream {
   /** The finished rollout is authoritative: it replaces whatever the token events built. */
   setRollout(iteration: number, r: RolloutData): void {
     if (iteration !== this.iteration || r.n !== this.n || r.width !== this.width) {
-      this.begin(iteration, r.n, r.width, r.promptLength, r.group);
+      this.begin(iteration, r.n, r.width, r.promptLength, r.group, r.prompts);
     }
     this.phase = 'scored';
     this.group = r.group;
