@@ -1,7 +1,7 @@
 /**
- * Seeded random streams. Every random draw in the engine comes from one of these,
- * never from Math.random or tf.multinomial (which ignores seeds across backends),
- * so a run is a pure function of its config and backend.
+ * Seeded random streams. Every random draw in the engine comes from one of these, never
+ * from JavaScript's global unseeded generator nor from tfjs's multinomial op (which ignores
+ * seeds across backends), so a run is a pure function of its config and backend.
  *
  * Each purpose gets its own stream, derived from the run's seed by jumping the
  * xoroshiro128+ generator 2^64 steps per stream index: changing the sampling

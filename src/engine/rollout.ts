@@ -5,7 +5,7 @@
  * the reference over the vocabulary, the entropy and the value.
  *
  * Tokens are drawn in JS from downloaded log-probs with the seeded sampling stream
- * (never tf.multinomial, which ignores seeds across backends).
+ * (never tfjs's multinomial op, which ignores seeds across backends).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KVCache, PolicyModel, StepOutputs } from './model';
