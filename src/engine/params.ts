@@ -168,3 +168,23 @@ export function parseLiveParams(base: Config, changes: Record<string, unknown>, 
   const errors = checkConfig({ ...base, ...parsed }, taskMaxCompletion);
   return errors.length ? { ok: false, error: errors.join('; ') } : { ok: true, value: parsed as Partial<LiveParams> };
 }
+
+/**
+ * Reads a whole config from outside (the page, a saved run): every field as a slider or a
+ * link would read it, no unknown field, then the rules that tie fields together.
+ */
+export function parseConfig(raw: unknown): { ok: true; config: Config } | { ok: false; errors: string[] } {
+  if (typeof raw !== 'object' || raw === null) return { ok: false, errors: ['the config must be an object'] };
+  const errors: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) if (!(key in PARAMS)) errors.push(`unknown parameter ${key}`);
+  for (const key of PARAM_KEYS) {
+    const p = parseParam(key, (raw as Record<string, unknown>)[key]);
+    if (p.ok) config[key] = p.value;
+    else errors.push(p.error);
+  }
+  if (errors.length) return { ok: false, errors };
+  const c = config as Config;
+  errors.push(...checkConfig(c, TASKS[c.task].maxCompletion));
+  return errors.length ? { ok: false, errors } : { ok: true, config: c };
+}

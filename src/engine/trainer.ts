@@ -22,7 +22,7 @@ import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
 import { UpdateStats, emptyCaseCounts, meanStd, type CaseCounts, type Metrics, type TokenCases } from './metrics';
 import { SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
 import { MODEL_SIZES } from './sizes';
-import { checkConfig, parseLiveParams, type Config, type ParamKey } from './params';
+import { parseConfig, parseLiveParams, type Config, type ParamKey } from './params';
 import { Rng } from './rng';
 import { completionOf, promptOf, sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
@@ -123,9 +123,9 @@ export class Trainer {
 
   /** Validates the config, loads the task's SFT checkpoint as both the reference and the policy's start. */
   static async create(config: Config, load: CheckpointLoader, hooks: TrainerHooks = {}): Promise<Trainer> {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`invalid config: ${parsed.errors.join('; ')}`);
     const task = TASKS[config.task];
-    const errors = checkConfig(config, task.maxCompletion);
-    if (errors.length) throw new Error(`invalid config: ${errors.join('; ')}`);
     const file = checkpointFor(config);
     let checkpoint;
     try {

@@ -9,8 +9,8 @@
  */
 import { NonFiniteLossError, Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
-import { checkConfig, parseLiveParams, parseParam, PARAMS, PARAM_KEYS, type Config, type LiveParams } from '../engine/params';
-import { TASKS, type Task } from '../engine/tasks';
+import { parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
+import type { Task } from '../engine/tasks';
 import type { BackendRequest } from './backend-choice';
 import { Outbox, realClock, type Clock } from './outbox';
 import type { BackendInfo, Command, ErrorKind, RunState, TaskInfo, WorkerEvent } from './protocol';
@@ -33,23 +33,6 @@ export interface SessionHost {
 const PROGRESS_AFTER_MS = 1000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Checks every field of a config from the page as a slider or a link would, then the cross-field rules. */
-export function validateConfig(raw: unknown): { ok: true; config: Config } | { ok: false; errors: string[] } {
-  if (typeof raw !== 'object' || raw === null) return { ok: false, errors: ['the config must be an object'] };
-  const errors: string[] = [];
-  const config: Record<string, unknown> = {};
-  for (const key of Object.keys(raw)) if (!(key in PARAMS)) errors.push(`unknown parameter ${key}`);
-  for (const key of PARAM_KEYS) {
-    const p = parseParam(key, (raw as Record<string, unknown>)[key]);
-    if (p.ok) config[key] = p.value;
-    else errors.push(p.error);
-  }
-  if (errors.length) return { ok: false, errors };
-  const c = config as Config;
-  errors.push(...checkConfig(c, TASKS[c.task].maxCompletion));
-  return errors.length ? { ok: false, errors } : { ok: true, config: c };
-}
 
 export function taskInfo(task: Task, config: Config): TaskInfo {
   return {
@@ -115,7 +98,7 @@ export class TrainingSession {
   private async exec(cmd: Command): Promise<void> {
     switch (cmd?.type) {
       case 'load-config': {
-        const v = validateConfig(cmd.config);
+        const v = parseConfig(cmd.config);
         if (!v.ok) return this.error('config', `config rejected: ${v.errors.join('; ')}`);
         return this.rebuild(v.config);
       }

@@ -7,7 +7,8 @@ import { initNodeBackend, loadCheckpointFromDisk } from '../../src/cli/node-back
 import { defaultConfig, type Config } from '../../src/engine/params';
 import { NonFiniteLossError, Trainer } from '../../src/engine/trainer';
 import type { BackendInfo, Command, WorkerEvent } from '../../src/worker/protocol';
-import { TrainingSession, validateConfig, type SessionHost } from '../../src/worker/session';
+import { TrainingSession, type SessionHost } from '../../src/worker/session';
+import { parseConfig } from '../../src/engine/params';
 import { PostLog } from './fakes';
 
 beforeAll(() => initNodeBackend('wasm'));
@@ -64,7 +65,7 @@ describe('training session', () => {
     expect(err!.kind).toBe('config');
     expect(err!.message).toMatch(/unknown parameter bogus/);
     expect(err!.message).toMatch(/eps must be a number in \[0.01, 1\]/);
-    expect(validateConfig({ ...tiny, algo: 'grpo', group: 1 })).toMatchObject({ ok: false, errors: [expect.stringMatching(/grpo needs group/)] });
+    expect(parseConfig({ ...tiny, algo: 'grpo', group: 1 })).toMatchObject({ ok: false, errors: [expect.stringMatching(/grpo needs group/)] });
     // The loaded run still works.
     send({ type: 'step' });
     await until((ev) => ev.some((e) => e.type === 'iteration'), 'iteration');
