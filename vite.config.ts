@@ -36,7 +36,8 @@ function selfContainedWasmThreadFactory(): Plugin {
     apply: 'build',
     transform(code, id) {
       if (!file.test(id)) return null;
-      if (!code.includes(statement)) this.error(`${id}: the _scriptDir statement to remove was not found (tfjs changed?): see vite.config.ts`);
+      if (!code.includes(statement))
+        this.error(`${id}: the _scriptDir statement to remove was not found (tfjs changed?): see vite.config.ts`);
       return { code: code.replace(statement, '/* _scriptDir check removed: see vite.config.ts */'), map: null };
     },
   };

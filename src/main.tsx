@@ -16,7 +16,12 @@ import './ui/styles.css';
 
 const start = readUrl(location.search);
 const client = new TrainingClient();
-useLab.setState({ draft: start.config, configErrors: configErrorsOf(start.config), replay: start.timeline, send: (cmd) => client.send(cmd) });
+useLab.setState({
+  draft: start.config,
+  configErrors: configErrorsOf(start.config),
+  replay: start.timeline,
+  send: (cmd) => client.send(cmd),
+});
 for (const m of start.messages) useLab.getState().pushError('link', m);
 client.subscribe(ingest);
 installAutomation(client);

@@ -3,7 +3,18 @@
  * kebab-case flag with the same range checks as a slider or a lab link.
  */
 import { decodeLink, type Timeline } from '../engine/link';
-import { checkConfig, defaultConfig, describeRange, flagOf, keyOfFlag, parseParam, PARAMS, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
+import {
+  checkConfig,
+  defaultConfig,
+  describeRange,
+  flagOf,
+  keyOfFlag,
+  parseParam,
+  PARAMS,
+  PARAM_KEYS,
+  type Config,
+  type ParamKey,
+} from '../engine/params';
 import { TASKS, type TaskName } from '../engine/tasks';
 
 /** A bad command line: reported as one line on stderr, exit code 2. */
@@ -35,7 +46,8 @@ export function parseCli(argv: string[]): Cli {
   let base: Config | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --; see --help)`);
+    if (!arg.startsWith('--'))
+      throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --; see --help)`);
     const eq = arg.indexOf('=');
     const flag = arg.slice(2, eq < 0 ? undefined : eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
@@ -55,7 +67,8 @@ export function parseCli(argv: string[]): Cli {
       cli.timeline = link.timeline;
     } else if (flag === 'iterations') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS) throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${JSON.stringify(value)}`);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS)
+        throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${JSON.stringify(value)}`);
       cli.iterations = n;
     } else if (key) {
       const p = parseParam(key, value);
@@ -74,11 +87,19 @@ export function parseCli(argv: string[]): Cli {
 
 export function helpText(): string {
   const d = defaultConfig();
-  const lines = ['Usage: npm run lab -- [flags]', '', 'Trains headless; prints one JSON object per iteration on stdout, progress on stderr.', ''];
+  const lines = [
+    'Usage: npm run lab -- [flags]',
+    '',
+    'Trains headless; prints one JSON object per iteration on stdout, progress on stderr.',
+    '',
+  ];
   lines.push('Run:');
   for (const [flag, doc] of Object.entries(CLI_FLAGS)) lines.push(`  --${flag.padEnd(16)} ${doc}`);
   for (const live of [false, true]) {
-    lines.push('', live ? 'Live parameters (the lab can change them while training):' : 'Structural parameters (need a reset in the lab):');
+    lines.push(
+      '',
+      live ? 'Live parameters (the lab can change them while training):' : 'Structural parameters (need a reset in the lab):',
+    );
     for (const key of PARAM_KEYS.filter((k) => PARAMS[k].live === live)) {
       lines.push(`  --${flagOf(key).padEnd(16)} ${PARAMS[key].doc}`);
       lines.push(`  ${''.padEnd(18)} ${describeRange(key)}; default ${d[key]}`);

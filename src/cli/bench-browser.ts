@@ -94,7 +94,14 @@ export interface BrowserBenchResult {
 /** Longest the bench waits for the task to be solved (the target is 60 s). */
 const SOLVE_LIMIT_MS = 120_000;
 
-async function benchBackend(url: string, config: Config, backend: BackendName, warmup: number, iterations: number, solve: boolean): Promise<BrowserBenchResult> {
+async function benchBackend(
+  url: string,
+  config: Config,
+  backend: BackendName,
+  warmup: number,
+  iterations: number,
+  solve: boolean,
+): Promise<BrowserBenchResult> {
   const chromium = await launchChromium({ webgpu: backend === 'webgpu' });
   try {
     const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
@@ -105,10 +112,14 @@ async function benchBackend(url: string, config: Config, backend: BackendName, w
       }).observe({ type: 'longtask', buffered: true });
     });
     await page.goto(`${url}/?${encodeLink({ ...config, backend })}`);
-    await page.waitForFunction(() => window.ppoLab?.backend() != null || (window.ppoLab?.errors().length ?? 0) > 0, null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.ppoLab?.backend() != null || (window.ppoLab?.errors().length ?? 0) > 0, null, {
+      timeout: 120_000,
+    });
     const info = await page.evaluate(() => window.ppoLab!.backend());
-    if (!info) throw new Error(`${backend}: the lab did not start: ${JSON.stringify(await page.evaluate(() => window.ppoLab!.errors()))}`);
-    if (info.name !== backend) throw new Error(`${backend} was requested but the lab runs ${info.name}: ${JSON.stringify(info.skipped)}`);
+    if (!info)
+      throw new Error(`${backend}: the lab did not start: ${JSON.stringify(await page.evaluate(() => window.ppoLab!.errors()))}`);
+    if (info.name !== backend)
+      throw new Error(`${backend} was requested but the lab runs ${info.name}: ${JSON.stringify(info.skipped)}`);
     const total = warmup + iterations;
     const t0 = await page.evaluate(() => {
       const w = window as Window & { __benchTokenBatches?: number };
@@ -123,7 +134,10 @@ async function benchBackend(url: string, config: Config, backend: BackendName, w
     });
     let seen = 0;
     while (seen < total) {
-      await page.waitForFunction((n) => window.ppoLab!.iterations().length > n || window.ppoLab!.lastError() !== null, seen, { timeout: 600_000, polling: 250 });
+      await page.waitForFunction((n) => window.ppoLab!.iterations().length > n || window.ppoLab!.lastError() !== null, seen, {
+        timeout: 600_000,
+        polling: 250,
+      });
       const err = await page.evaluate(() => window.ppoLab!.lastError());
       if (err) throw new Error(`${backend}: ${err.kind}: ${err.message}`);
       seen = await page.evaluate(() => window.ppoLab!.iterations().length);
@@ -175,7 +189,9 @@ async function waitUntilSolved(page: import('playwright-core').Page, t0: number,
       ({ t0, threshold, limit }) => {
         const its = window.__benchIterations ?? [];
         const first = its.findIndex((i) => i.reward >= threshold);
-        const avg5 = its.findIndex((_, k) => k >= 4 && its.slice(k - 4, k + 1).reduce((s, i) => s + i.reward, 0) / 5 >= threshold);
+        const avg5 = its.findIndex(
+          (_, k) => k >= 4 && its.slice(k - 4, k + 1).reduce((s, i) => s + i.reward, 0) / 5 >= threshold,
+        );
         const timedOut = performance.now() - t0 > limit;
         if (avg5 < 0 && !timedOut) return null;
         // No named helper functions in here: tsx's esbuild would wrap them in a __name() the page lacks.
@@ -222,7 +238,9 @@ async function main(): Promise<void> {
   } finally {
     await served.close();
   }
-  process.stdout.write(`${JSON.stringify({ host: 'browser', task: config.task, algo: config.algo, model: config.model, batch: config.batch, results })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ host: 'browser', task: config.task, algo: config.algo, model: config.model, batch: config.batch, results })}\n`,
+  );
 }
 
 await main().catch((e: unknown) => {

@@ -46,7 +46,9 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
     for (let i = 0; i < warmup + iterations; i++) {
       const m = await trainer.step();
       if (i >= warmup) runs.push(m);
-      process.stderr.write(`${backend} iter ${i + 1}/${warmup + iterations}: ${m['time/iteration_ms'].toFixed(0)} ms${i < warmup ? ' (warm-up)' : ''}\n`);
+      process.stderr.write(
+        `${backend} iter ${i + 1}/${warmup + iterations}: ${m['time/iteration_ms'].toFixed(0)} ms${i < warmup ? ' (warm-up)' : ''}\n`,
+      );
     }
   } finally {
     trainer.dispose();
@@ -93,7 +95,9 @@ async function main(): Promise<void> {
     }
   }
   const { config } = parseCli(argv);
-  process.stdout.write(`${JSON.stringify({ host: 'node', task: config.task, algo: config.algo, model: config.model, batch: config.batch, tfFlags: tfFlags ?? null, results })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ host: 'node', task: config.task, algo: config.algo, model: config.model, batch: config.batch, tfFlags: tfFlags ?? null, results })}\n`,
+  );
 }
 
 main().then(

@@ -40,7 +40,9 @@ export interface Chromium {
 /** Fails (never skips) when Chromium is missing: a browser test that cannot run must say so. */
 export function assertChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set PPO_LAB_CHROMIUM to its path`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set PPO_LAB_CHROMIUM to its path`,
+    );
   }
 }
 

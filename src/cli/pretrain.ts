@@ -15,7 +15,9 @@ import { initNodeBackend, PUBLIC_DIR } from './node-backend';
 const SETTINGS: SftSettings = { steps: 1500, batch: 64, lr: 0.003, seed: 1234 };
 const TABLE_SETTINGS: SftSettings = { steps: 300, batch: 64, lr: 0.05, seed: 1234 };
 
-const { values } = parseArgs({ options: { task: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
+const { values } = parseArgs({
+  options: { task: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string', default: 'wasm' } },
+});
 const backend = await initNodeBackend(values.backend!);
 const tasks = values.task ? [values.task as TaskName] : TASK_NAMES;
 const sizes = values.model ? [values.model as ModelSize] : (Object.keys(MODEL_SIZES) as ModelSize[]);
@@ -32,6 +34,8 @@ for (const name of tasks) {
     const file = checkpointFile(name, size);
     const info = { ...settings, backend, finalLoss: +result.finalLoss.toFixed(5) };
     await writeFile(PUBLIC_DIR + file, encodeCheckpoint({ task: name, model: size, info }, result.weights));
-    process.stderr.write(`${file}: SFT loss ${result.finalLoss.toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `${file}: SFT loss ${result.finalLoss.toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
   }
 }

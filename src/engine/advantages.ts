@@ -4,7 +4,13 @@
  */
 
 /** Per-token rewards: −β·kl_t on every completion token (KL in the reward), plus the task score on the last one. */
-export function tokenRewards(scores: ArrayLike<number>, lengths: Int32Array, width: number, klPenalty: Float32Array | null, beta: number): Float32Array {
+export function tokenRewards(
+  scores: ArrayLike<number>,
+  lengths: Int32Array,
+  width: number,
+  klPenalty: Float32Array | null,
+  beta: number,
+): Float32Array {
   const r = new Float32Array(lengths.length * width);
   for (let i = 0; i < lengths.length; i++) {
     const len = lengths[i]!;
@@ -18,7 +24,14 @@ export function tokenRewards(scores: ArrayLike<number>, lengths: Int32Array, wid
  * Generalised advantage estimation: δ_t = r_t + γ V_{t+1} − V_t, A_t = δ_t + γλ A_{t+1},
  * with V = 0 after the last token; returns = A + V (the value head's regression target).
  */
-export function gae(rewards: Float32Array, values: Float32Array, lengths: Int32Array, width: number, gamma: number, lambda: number) {
+export function gae(
+  rewards: Float32Array,
+  values: Float32Array,
+  lengths: Int32Array,
+  width: number,
+  gamma: number,
+  lambda: number,
+) {
   const advantages = new Float32Array(rewards.length);
   const returns = new Float32Array(rewards.length);
   for (let i = 0; i < lengths.length; i++) {
@@ -63,7 +76,10 @@ export function reinforceAdvantages(returns: Float32Array, lengths: Int32Array, 
  * for consecutive groups of `groupSize` sequences. Also counts groups whose rewards are
  * all equal (their advantage is 0: nothing to learn from them).
  */
-export function groupAdvantages(totals: ArrayLike<number>, groupSize: number): { perSequence: Float32Array; zeroStdGroups: number } {
+export function groupAdvantages(
+  totals: ArrayLike<number>,
+  groupSize: number,
+): { perSequence: Float32Array; zeroStdGroups: number } {
   const n = totals.length;
   const perSequence = new Float32Array(n);
   let zeroStdGroups = 0;
@@ -97,6 +113,7 @@ export function whiten(x: Float32Array, lengths: Int32Array, width: number): Flo
   for (let i = 0; i < lengths.length; i++) for (let t = 0; t < lengths[i]!; t++) v += (x[i * width + t]! - mean) ** 2;
   const scale = 1 / Math.sqrt(v / Math.max(n - 1, 1) + 1e-8);
   const out = new Float32Array(x.length);
-  for (let i = 0; i < lengths.length; i++) for (let t = 0; t < lengths[i]!; t++) out[i * width + t] = (x[i * width + t]! - mean) * scale;
+  for (let i = 0; i < lengths.length; i++)
+    for (let t = 0; t < lengths[i]!; t++) out[i * width + t] = (x[i * width + t]! - mean) * scale;
   return out;
 }

@@ -11,7 +11,18 @@
  * hostile link can neither crash the lab nor slip in a value the controls would refuse.
  */
 import { TASKS } from './tasks';
-import { checkConfig, defaultConfig, flagOf, keyOfFlag, parseParam, PARAMS, PARAM_KEYS, type Config, type LiveParams, type ParamKey } from './params';
+import {
+  checkConfig,
+  defaultConfig,
+  flagOf,
+  keyOfFlag,
+  parseParam,
+  PARAMS,
+  PARAM_KEYS,
+  type Config,
+  type LiveParams,
+  type ParamKey,
+} from './params';
 
 export const LINK_VERSION = 1;
 /** Longer links are refused outright: no legitimate run needs more. */
@@ -52,7 +63,9 @@ function decodeEdit(raw: string, errors: string[]): TimelineEdit | null {
   const m = /^(\d{1,7}):(.+)$/.exec(raw);
   const iteration = m ? Number(m[1]) : NaN;
   if (!m || iteration < 1 || iteration > MAX_ITERATION) {
-    errors.push(`edit ${JSON.stringify(raw.slice(0, 40))} ignored: expected ITERATION:name=value,… with ITERATION in [1, ${MAX_ITERATION}]`);
+    errors.push(
+      `edit ${JSON.stringify(raw.slice(0, 40))} ignored: expected ITERATION:name=value,… with ITERATION in [1, ${MAX_ITERATION}]`,
+    );
     return null;
   }
   const params: Record<string, unknown> = {};
@@ -60,7 +73,9 @@ function decodeEdit(raw: string, errors: string[]): TimelineEdit | null {
     const [flag, value] = field.split('=', 2);
     const key = keyOfFlag(flag ?? '');
     if (!key || value === undefined) {
-      errors.push(`edit at iteration ${iteration}: ${JSON.stringify(field.slice(0, 40))} ignored (not name=value of a known parameter)`);
+      errors.push(
+        `edit at iteration ${iteration}: ${JSON.stringify(field.slice(0, 40))} ignored (not name=value of a known parameter)`,
+      );
     } else if (!PARAMS[key].live) {
       errors.push(`edit at iteration ${iteration}: ${flag} ignored (it is structural: it cannot change during a run)`);
     } else {
@@ -75,14 +90,19 @@ function decodeEdit(raw: string, errors: string[]): TimelineEdit | null {
 export function decodeLink(query: string): DecodedLink {
   const errors: string[] = [];
   if (query.length > MAX_LINK_LENGTH) {
-    return { config: defaultConfig(), timeline: [], errors: [`the link is ${query.length} characters long (at most ${MAX_LINK_LENGTH}): ignored, defaults used`] };
+    return {
+      config: defaultConfig(),
+      timeline: [],
+      errors: [`the link is ${query.length} characters long (at most ${MAX_LINK_LENGTH}): ignored, defaults used`],
+    };
   }
   const q = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
   // The task first: the other fields are differences from its defaults.
   const task = q.has('task') ? parseParam('task', q.get('task')) : null;
   const config = defaultConfig(task?.ok ? task.value : undefined);
   const version = q.get('v');
-  if (version !== null && version !== String(LINK_VERSION)) errors.push(`link version ${JSON.stringify(version)} is not ${LINK_VERSION}: read as version ${LINK_VERSION}`);
+  if (version !== null && version !== String(LINK_VERSION))
+    errors.push(`link version ${JSON.stringify(version)} is not ${LINK_VERSION}: read as version ${LINK_VERSION}`);
   const timeline: Timeline = [];
   for (const [name, value] of q) {
     if (name === 'v' || (name === 'task' && task?.ok)) continue;

@@ -75,7 +75,10 @@ export interface Metrics {
 export const emptyCaseCounts = (): CaseCounts => Object.fromEntries(CASE_NAMES.map((c) => [c, 0])) as CaseCounts;
 
 export const ratioBinEdges = (): number[] =>
-  Array.from({ length: RATIO_BINS.count + 1 }, (_, i) => +(RATIO_BINS.lo + ((RATIO_BINS.hi - RATIO_BINS.lo) * i) / RATIO_BINS.count).toFixed(6));
+  Array.from(
+    { length: RATIO_BINS.count + 1 },
+    (_, i) => +(RATIO_BINS.lo + ((RATIO_BINS.hi - RATIO_BINS.lo) * i) / RATIO_BINS.count).toFixed(6),
+  );
 
 const emptyCounts = (): HistogramCounts => ({ counts: new Array(RATIO_BINS.count).fill(0), underflow: 0, overflow: 0 });
 
@@ -117,7 +120,13 @@ export class UpdateStats {
    * Adds one minibatch: ratios and advantages [b × T] with `lengths[j]` real tokens in row j.
    * Returns the per-token cases (0 on padding) and the minibatch's own approx KL.
    */
-  addMinibatch(epoch: number, ratio: Float32Array, adv: Float32Array, lengths: number[], width: number): TokenCases & { approxKl: number; tokens: number } {
+  addMinibatch(
+    epoch: number,
+    ratio: Float32Array,
+    adv: Float32Array,
+    lengths: number[],
+    width: number,
+  ): TokenCases & { approxKl: number; tokens: number } {
     while (this.histogramByEpoch.length <= epoch) this.histogramByEpoch.push(emptyCounts());
     const byEpoch = this.histogramByEpoch[epoch]!;
     const cases = new Uint8Array(ratio.length);

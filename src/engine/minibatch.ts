@@ -17,7 +17,12 @@ export interface UpdateTargets {
   returns: Float32Array;
 }
 
-export function lossWeights(lengths: Int32Array, rows: readonly number[], width: number, lossType: LossType): { policy: Float32Array; token: Float32Array } {
+export function lossWeights(
+  lengths: Int32Array,
+  rows: readonly number[],
+  width: number,
+  lossType: LossType,
+): { policy: Float32Array; token: Float32Array } {
   const b = rows.length;
   const tokens = rows.reduce((s, i) => s + lengths[i]!, 0);
   const policy = new Float32Array(b * width);

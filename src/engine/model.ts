@@ -95,7 +95,11 @@ export function initTransformerWeights(shape: TransformerShape, rng: Rng): Weigh
 
 function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
+  return x
+    .sub(mean)
+    .mul(tf.rsqrt(variance.add(1e-5)))
+    .mul(g)
+    .add(b);
 }
 
 /** Creates variables from weight values; frozen models get non-trainable ones. */
@@ -149,7 +153,13 @@ export class Transformer implements PolicyModel {
   private mask(length: number): tf.Tensor2D {
     let m = this.masks.get(length);
     if (!m) {
-      m = tf.tidy(() => tf.linalg.bandPart(tf.ones([length, length]), -1, 0).sub(1).mul(1e9) as tf.Tensor2D);
+      m = tf.tidy(
+        () =>
+          tf.linalg
+            .bandPart(tf.ones([length, length]), -1, 0)
+            .sub(1)
+            .mul(1e9) as tf.Tensor2D,
+      );
       this.masks.set(length, tf.keep(m));
     }
     return m;
@@ -195,7 +205,12 @@ export class Transformer implements PolicyModel {
       next.push({ k: a.k, v: a.v });
       x = x.add(a.out);
       // ReLU rather than GELU: fused into the matMul on every backend, and as good at this size.
-      const hidden = linear(layerNorm(x, this.w(`h${l}.ln2.g`), this.w(`h${l}.ln2.b`)), this.w2(`h${l}.mlp.w1`), this.w1(`h${l}.mlp.b1`), 'relu');
+      const hidden = linear(
+        layerNorm(x, this.w(`h${l}.ln2.g`), this.w(`h${l}.ln2.b`)),
+        this.w2(`h${l}.mlp.w1`),
+        this.w1(`h${l}.mlp.b1`),
+        'relu',
+      );
       x = x.add(linear(hidden, this.w2(`h${l}.mlp.w2`), this.w1(`h${l}.mlp.b2`)));
     }
     return { h: layerNorm(x, this.w('lnf.g'), this.w('lnf.b')), cache: next };
@@ -214,7 +229,10 @@ export class Transformer implements PolicyModel {
     const D = this.shape.dModel;
     const { h } = this.trunk(tokens, 0, null);
     // Only positions start.. feed the heads: the prompt's own next-token logits are never used.
-    const tail = h.reshape([B, L, D]).slice([0, start, 0], [B, n, D]).reshape([B * n, D]) as tf.Tensor2D;
+    const tail = h
+      .reshape([B, L, D])
+      .slice([0, start, 0], [B, n, D])
+      .reshape([B * n, D]) as tf.Tensor2D;
     const { logits, values } = this.heads(tail);
     return { logits: logits.reshape([B, n, this.vocabSize]), values: values ? (values.reshape([B, n]) as tf.Tensor2D) : null };
   }
@@ -223,7 +241,10 @@ export class Transformer implements PolicyModel {
     const [B, P] = prompt.shape;
     const D = this.shape.dModel;
     const { h, cache } = this.trunk(prompt, 0, null);
-    const last = h.reshape([B, P, D]).slice([0, P - 1, 0], [B, 1, D]).reshape([B, D]) as tf.Tensor2D;
+    const last = h
+      .reshape([B, P, D])
+      .slice([0, P - 1, 0], [B, 1, D])
+      .reshape([B, D]) as tf.Tensor2D;
     return { ...this.heads(last), cache };
   }
 
@@ -282,7 +303,11 @@ export class SoftmaxTable implements PolicyModel {
 
   prefill(prompt: tf.Tensor2D) {
     const { logits, values } = this.outputs(prompt.shape[0], 1);
-    return { logits: logits.squeeze([1]) as tf.Tensor2D, values: values ? (values.reshape([-1]) as tf.Tensor1D) : null, cache: [] };
+    return {
+      logits: logits.squeeze([1]) as tf.Tensor2D,
+      values: values ? (values.reshape([-1]) as tf.Tensor1D) : null,
+      cache: [],
+    };
   }
 
   step(tokens: tf.Tensor1D, _pos: number, cache: KVCache) {

@@ -56,7 +56,12 @@ export function logProbs<T extends tf.Tensor>(logits: T, temperature: number): T
  * The bias gradient, a sum over rows, is a product with a row of ones for the same reason:
  * wasm reduces over a leading axis by transposing first ([2048,256]: 3.9 ms against 0.2 ms).
  */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+export function linear(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D | null,
+  activation: 'linear' | 'relu' = 'linear',
+): tf.Tensor2D {
   const inputs: tf.Tensor[] = b ? [x, w, b] : [x, w];
   const f = tf.customGrad((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;

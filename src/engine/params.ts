@@ -44,8 +44,15 @@ export type ParamSpec = NumberSpec | EnumSpec | BooleanSpec;
 
 // Generic over `live` so that the type of PARAMS keeps which parameters are live (LiveParams).
 const num = <const L extends boolean>(s: Common<L> & NumberFields): NumberSpec<L> => ({ kind: 'number', ...s });
-const int = <const L extends boolean>(s: Common<L> & Omit<NumberFields, 'step' | 'integer'>): NumberSpec<L> => ({ kind: 'number', step: 1, integer: true, ...s });
-const choice = <T extends string, const L extends boolean>(s: Common<L> & { default: NoInfer<T>; options: readonly T[] }): EnumSpec<T, L> => ({ kind: 'enum', ...s });
+const int = <const L extends boolean>(s: Common<L> & Omit<NumberFields, 'step' | 'integer'>): NumberSpec<L> => ({
+  kind: 'number',
+  step: 1,
+  integer: true,
+  ...s,
+});
+const choice = <T extends string, const L extends boolean>(
+  s: Common<L> & { default: NoInfer<T>; options: readonly T[] },
+): EnumSpec<T, L> => ({ kind: 'enum', ...s });
 const bool = <const L extends boolean>(s: Common<L> & { default: boolean }): BooleanSpec<L> => ({ kind: 'boolean', ...s });
 
 export const ALGOS = ['ppo', 'grpo', 'reinforce'] as const;
@@ -53,41 +60,247 @@ export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
 export const PARAMS = {
   // Structural: a change needs a reset.
-  task: choice({ default: 'sort', options: TASK_NAMES, live: false, group: 'run', doc: 'What the model is post-trained to do (each task has its own SFT reference).' }),
-  algo: choice({ default: 'ppo', options: ALGOS, live: false, group: 'run', doc: 'ppo: clipped surrogate + value head with GAE; grpo: group-relative advantages, no critic; reinforce: score function with a mean-reward baseline, no clipping.' }),
-  model: choice({ default: 'base', options: Object.keys(MODEL_SIZES) as (keyof typeof MODEL_SIZES)[], live: false, group: 'run', doc: 'Transformer size: small (d=32, 2 layers, 2 heads) or base (d=64, 2 layers, 4 heads). The bandit always uses its softmax table.' }),
-  seed: int({ default: 1, min: 0, max: 2147483647, live: false, group: 'run', doc: 'Seed of every random stream: weights, prompts, sampling, minibatch order.' }),
-  batch: int({ default: 64, min: 2, max: 512, live: false, group: 'run', doc: 'Completions sampled per iteration (prompts × group size).' }),
-  group: int({ default: 1, min: 1, max: 64, live: false, group: 'run', doc: 'Completions per prompt, G. GRPO needs G ≥ 2; the batch must be a multiple of G.' }),
-  maxTokens: int({ default: 0, min: 0, max: 16, live: false, group: 'sampling', zeroMeans: "the task's own limit", doc: 'Longest completion, in tokens (EOS included).' }),
-  klMode: choice({ default: 'reward', options: ['reward', 'loss'] as const, live: false, group: 'kl', doc: 'Where beta acts: as a per-token penalty in the reward (TRL PPO), or as a term of the loss (TRL GRPO).' }),
-  klEstimator: choice({ default: 'k1', options: ['k1', 'k2', 'k3'] as const, live: false, group: 'kl', doc: 'Sample estimator of KL to the reference: k1 = −d (unbiased, can be negative), k2 = d²/2, k3 = e^d − 1 − d (unbiased, ≥ 0), d = lp_ref − lp.' }),
-  lossType: choice({ default: 'grpo', options: ['grpo', 'bnpo', 'dr_grpo'] as const, live: false, group: 'ppo', doc: 'How per-token terms are averaged: grpo = 1/|o| per sequence then mean; bnpo = over all completion tokens; dr_grpo = over batch × max length.' }),
-  backend: choice({ default: 'auto', options: BACKENDS, live: false, group: 'run', doc: 'tfjs backend; auto picks the fastest available (WebGPU, then WebGL, wasm, cpu in the browser; wasm then cpu in Node).' }),
+  task: choice({
+    default: 'sort',
+    options: TASK_NAMES,
+    live: false,
+    group: 'run',
+    doc: 'What the model is post-trained to do (each task has its own SFT reference).',
+  }),
+  algo: choice({
+    default: 'ppo',
+    options: ALGOS,
+    live: false,
+    group: 'run',
+    doc: 'ppo: clipped surrogate + value head with GAE; grpo: group-relative advantages, no critic; reinforce: score function with a mean-reward baseline, no clipping.',
+  }),
+  model: choice({
+    default: 'base',
+    options: Object.keys(MODEL_SIZES) as (keyof typeof MODEL_SIZES)[],
+    live: false,
+    group: 'run',
+    doc: 'Transformer size: small (d=32, 2 layers, 2 heads) or base (d=64, 2 layers, 4 heads). The bandit always uses its softmax table.',
+  }),
+  seed: int({
+    default: 1,
+    min: 0,
+    max: 2147483647,
+    live: false,
+    group: 'run',
+    doc: 'Seed of every random stream: weights, prompts, sampling, minibatch order.',
+  }),
+  batch: int({
+    default: 64,
+    min: 2,
+    max: 512,
+    live: false,
+    group: 'run',
+    doc: 'Completions sampled per iteration (prompts × group size).',
+  }),
+  group: int({
+    default: 1,
+    min: 1,
+    max: 64,
+    live: false,
+    group: 'run',
+    doc: 'Completions per prompt, G. GRPO needs G ≥ 2; the batch must be a multiple of G.',
+  }),
+  maxTokens: int({
+    default: 0,
+    min: 0,
+    max: 16,
+    live: false,
+    group: 'sampling',
+    zeroMeans: "the task's own limit",
+    doc: 'Longest completion, in tokens (EOS included).',
+  }),
+  klMode: choice({
+    default: 'reward',
+    options: ['reward', 'loss'] as const,
+    live: false,
+    group: 'kl',
+    doc: 'Where beta acts: as a per-token penalty in the reward (TRL PPO), or as a term of the loss (TRL GRPO).',
+  }),
+  klEstimator: choice({
+    default: 'k1',
+    options: ['k1', 'k2', 'k3'] as const,
+    live: false,
+    group: 'kl',
+    doc: 'Sample estimator of KL to the reference: k1 = −d (unbiased, can be negative), k2 = d²/2, k3 = e^d − 1 − d (unbiased, ≥ 0), d = lp_ref − lp.',
+  }),
+  lossType: choice({
+    default: 'grpo',
+    options: ['grpo', 'bnpo', 'dr_grpo'] as const,
+    live: false,
+    group: 'ppo',
+    doc: 'How per-token terms are averaged: grpo = 1/|o| per sequence then mean; bnpo = over all completion tokens; dr_grpo = over batch × max length.',
+  }),
+  backend: choice({
+    default: 'auto',
+    options: BACKENDS,
+    live: false,
+    group: 'run',
+    doc: 'tfjs backend; auto picks the fastest available (WebGPU, then WebGL, wasm, cpu in the browser; wasm then cpu in Node).',
+  }),
 
   // Live: take effect at the next iteration.
-  eps: num({ default: 0.2, min: 0.01, max: 1, step: 0.01, live: true, group: 'ppo', doc: 'Clip range ε: the ratio is clipped to [1 − ε, 1 + ε].' }),
-  epsHigh: num({ default: 0, min: 0, max: 1, step: 0.01, live: true, group: 'ppo', zeroMeans: 'same as eps', doc: 'Upper clip range (DAPO\'s clip-higher uses 0.28): clip to [1 − ε, 1 + ε_high].' }),
+  eps: num({
+    default: 0.2,
+    min: 0.01,
+    max: 1,
+    step: 0.01,
+    live: true,
+    group: 'ppo',
+    doc: 'Clip range ε: the ratio is clipped to [1 − ε, 1 + ε].',
+  }),
+  epsHigh: num({
+    default: 0,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    live: true,
+    group: 'ppo',
+    zeroMeans: 'same as eps',
+    doc: "Upper clip range (DAPO's clip-higher uses 0.28): clip to [1 − ε, 1 + ε_high].",
+  }),
   epochs: int({ default: 2, min: 1, max: 16, live: true, group: 'ppo', doc: 'Passes over the rollout batch per iteration.' }),
-  minibatches: int({ default: 2, min: 1, max: 16, live: true, group: 'ppo', doc: 'Minibatches per epoch (seeded shuffle); one gradient step each.' }),
-  earlyStopKl: num({ default: 0, min: 0, max: 1, step: 0.001, live: true, group: 'ppo', zeroMeans: 'off', doc: 'Stop the remaining epochs when approx KL to π_old (k3) passes this (CleanRL target_kl).' }),
-  whiten: bool({ default: true, live: true, group: 'ppo', doc: 'Whiten advantages over the rollout batch (PPO, REINFORCE); GRPO normalises per group instead.' }),
-  gamma: num({ default: 1, min: 0, max: 1, step: 0.01, live: true, group: 'ppo', doc: 'Discount γ of GAE and returns (1 is RLHF practice).' }),
-  lambda: num({ default: 0.95, min: 0, max: 1, step: 0.01, live: true, group: 'ppo', doc: 'GAE λ: 0 trusts the value head, 1 trusts the sampled return.' }),
-  vfCoef: num({ default: 0.1, min: 0, max: 2, step: 0.01, live: true, group: 'ppo', doc: 'Weight c_v of the value loss (PPO only).' }),
-  vfClip: num({ default: 0.2, min: 0, max: 10, step: 0.01, live: true, group: 'ppo', zeroMeans: 'off', doc: 'Value clipping range around the rollout value (PPO only).' }),
-  entCoef: num({ default: 0, min: 0, max: 0.1, step: 0.001, live: true, group: 'ppo', doc: 'Weight c_ent of the entropy bonus.' }),
-  beta: num({ default: 0.05, min: 0, max: 1, step: 0.001, live: true, group: 'kl', doc: 'Weight β of the KL to the reference (in the reward or in the loss).' }),
-  adaptiveBeta: bool({ default: false, live: true, group: 'kl', doc: 'Adapt β toward the target KL after each iteration (Ziegler et al. 2019).' }),
-  targetKl: num({ default: 0.5, min: 0.001, max: 10, step: 0.001, log: true, live: true, group: 'kl', doc: 'Target KL to the reference, summed over a completion, for adaptive β.' }),
-  klHorizon: int({ default: 1000, min: 10, max: 100000, live: true, group: 'kl', doc: 'Horizon of adaptive β: β changes by at most 20% × batch / horizon per iteration.' }),
-  lr: num({ default: 0.001, min: 0.00001, max: 0.1, step: 0.00001, log: true, live: true, group: 'optim', doc: 'Adam learning rate.' }),
-  maxGradNorm: num({ default: 1, min: 0, max: 10, step: 0.1, live: true, group: 'optim', zeroMeans: 'off', doc: 'Clip the global gradient norm to this.' }),
-  temperature: num({ default: 1, min: 0.1, max: 2, step: 0.05, live: true, group: 'sampling', doc: 'Sampling temperature τ; logits are divided by τ wherever a log-prob is taken.' }),
+  minibatches: int({
+    default: 2,
+    min: 1,
+    max: 16,
+    live: true,
+    group: 'ppo',
+    doc: 'Minibatches per epoch (seeded shuffle); one gradient step each.',
+  }),
+  earlyStopKl: num({
+    default: 0,
+    min: 0,
+    max: 1,
+    step: 0.001,
+    live: true,
+    group: 'ppo',
+    zeroMeans: 'off',
+    doc: 'Stop the remaining epochs when approx KL to π_old (k3) passes this (CleanRL target_kl).',
+  }),
+  whiten: bool({
+    default: true,
+    live: true,
+    group: 'ppo',
+    doc: 'Whiten advantages over the rollout batch (PPO, REINFORCE); GRPO normalises per group instead.',
+  }),
+  gamma: num({
+    default: 1,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    live: true,
+    group: 'ppo',
+    doc: 'Discount γ of GAE and returns (1 is RLHF practice).',
+  }),
+  lambda: num({
+    default: 0.95,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    live: true,
+    group: 'ppo',
+    doc: 'GAE λ: 0 trusts the value head, 1 trusts the sampled return.',
+  }),
+  vfCoef: num({
+    default: 0.1,
+    min: 0,
+    max: 2,
+    step: 0.01,
+    live: true,
+    group: 'ppo',
+    doc: 'Weight c_v of the value loss (PPO only).',
+  }),
+  vfClip: num({
+    default: 0.2,
+    min: 0,
+    max: 10,
+    step: 0.01,
+    live: true,
+    group: 'ppo',
+    zeroMeans: 'off',
+    doc: 'Value clipping range around the rollout value (PPO only).',
+  }),
+  entCoef: num({
+    default: 0,
+    min: 0,
+    max: 0.1,
+    step: 0.001,
+    live: true,
+    group: 'ppo',
+    doc: 'Weight c_ent of the entropy bonus.',
+  }),
+  beta: num({
+    default: 0.05,
+    min: 0,
+    max: 1,
+    step: 0.001,
+    live: true,
+    group: 'kl',
+    doc: 'Weight β of the KL to the reference (in the reward or in the loss).',
+  }),
+  adaptiveBeta: bool({
+    default: false,
+    live: true,
+    group: 'kl',
+    doc: 'Adapt β toward the target KL after each iteration (Ziegler et al. 2019).',
+  }),
+  targetKl: num({
+    default: 0.5,
+    min: 0.001,
+    max: 10,
+    step: 0.001,
+    log: true,
+    live: true,
+    group: 'kl',
+    doc: 'Target KL to the reference, summed over a completion, for adaptive β.',
+  }),
+  klHorizon: int({
+    default: 1000,
+    min: 10,
+    max: 100000,
+    live: true,
+    group: 'kl',
+    doc: 'Horizon of adaptive β: β changes by at most 20% × batch / horizon per iteration.',
+  }),
+  lr: num({
+    default: 0.001,
+    min: 0.00001,
+    max: 0.1,
+    step: 0.00001,
+    log: true,
+    live: true,
+    group: 'optim',
+    doc: 'Adam learning rate.',
+  }),
+  maxGradNorm: num({
+    default: 1,
+    min: 0,
+    max: 10,
+    step: 0.1,
+    live: true,
+    group: 'optim',
+    zeroMeans: 'off',
+    doc: 'Clip the global gradient norm to this.',
+  }),
+  temperature: num({
+    default: 1,
+    min: 0.1,
+    max: 2,
+    step: 0.05,
+    live: true,
+    group: 'sampling',
+    doc: 'Sampling temperature τ; logits are divided by τ wherever a log-prob is taken.',
+  }),
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamKey = keyof typeof PARAMS;
-type ValueOf<S> = S extends EnumSpec<infer T, boolean> ? T : S extends NumberSpec ? number : S extends BooleanSpec ? boolean : never;
+type ValueOf<S> =
+  S extends EnumSpec<infer T, boolean> ? T : S extends NumberSpec ? number : S extends BooleanSpec ? boolean : never;
 /** A complete run configuration. */
 export type Config = { -readonly [K in ParamKey]: ValueOf<(typeof PARAMS)[K]> };
 export type LiveKey = { [K in ParamKey]: (typeof PARAMS)[K]['live'] extends true ? K : never }[ParamKey];
@@ -124,7 +337,10 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
  */
 export function parseParam<K extends ParamKey>(key: K, raw: unknown): Parsed<Config[K]> {
   const s: ParamSpec = PARAMS[key];
-  const bad = (): Parsed<Config[K]> => ({ ok: false, error: `${flagOf(key)} must be ${describeRange(key)}; got ${JSON.stringify(raw)}` });
+  const bad = (): Parsed<Config[K]> => ({
+    ok: false,
+    error: `${flagOf(key)} must be ${describeRange(key)}; got ${JSON.stringify(raw)}`,
+  });
   if (s.kind === 'boolean') {
     if (raw === true || raw === 'true' || raw === '1') return { ok: true, value: true as Config[K] };
     if (raw === false || raw === 'false' || raw === '0') return { ok: true, value: false as Config[K] };
@@ -156,7 +372,11 @@ export function checkConfig(c: Config, taskMaxCompletion: number): string[] {
  * a slider's, structural keys are refused (they need a reset), and the merged config must still
  * pass checkConfig. Used by the trainer and by anything that schedules edits for later.
  */
-export function parseLiveParams(base: Config, changes: Record<string, unknown>, taskMaxCompletion: number): Parsed<Partial<LiveParams>> {
+export function parseLiveParams(
+  base: Config,
+  changes: Record<string, unknown>,
+  taskMaxCompletion: number,
+): Parsed<Partial<LiveParams>> {
   const parsed: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(changes)) {
     if (!(key in PARAMS)) return { ok: false, error: `unknown parameter ${key}` };

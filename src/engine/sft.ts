@@ -25,12 +25,21 @@ export interface SftResult {
 }
 
 function initialModel(task: Task, size: ModelSize, seed: number): PolicyModel {
-  if (task.model === 'table') return new SoftmaxTable(task.vocab.length, SoftmaxTable.initWeights(task.vocab.length), { trainable: true, valueHead: false });
+  if (task.model === 'table')
+    return new SoftmaxTable(task.vocab.length, SoftmaxTable.initWeights(task.vocab.length), {
+      trainable: true,
+      valueHead: false,
+    });
   const shape = { vocabSize: task.vocab.length, contextLength: task.promptLength + task.maxCompletion, ...MODEL_SIZES[size] };
   return new Transformer(shape, initTransformerWeights(shape, Rng.stream(seed, 'init')), { trainable: true, valueHead: false });
 }
 
-export async function pretrain(task: Task, size: ModelSize, s: SftSettings, onProgress?: (step: number, loss: number) => void): Promise<SftResult> {
+export async function pretrain(
+  task: Task,
+  size: ModelSize,
+  s: SftSettings,
+  onProgress?: (step: number, loss: number) => void,
+): Promise<SftResult> {
   const model = initialModel(task, size, s.seed);
   const data = Rng.stream(s.seed, 'sft');
   const optimizer = tf.train.adam(s.lr, 0.9, 0.999, 1e-7);
@@ -54,10 +63,14 @@ export async function pretrain(task: Task, size: ModelSize, s: SftSettings, onPr
         const x = tf.tensor2d(inputs, [s.batch, P + T - 1], 'int32');
         const y = tf.tensor1d(targets, 'int32');
         const w = tf.tensor1d(mask);
-        return optimizer.minimize(() => {
-          const logits = model.forward(x, P - 1).logits.reshape([s.batch * T, task.vocab.length]) as tf.Tensor2D;
-          return pickColumns(logProbs(logits, 1), y).mul(w).sum().div(w.sum()).neg() as tf.Scalar;
-        }, true, model.trainable)!;
+        return optimizer.minimize(
+          () => {
+            const logits = model.forward(x, P - 1).logits.reshape([s.batch * T, task.vocab.length]) as tf.Tensor2D;
+            return pickColumns(logProbs(logits, 1), y).mul(w).sum().div(w.sum()).neg() as tf.Scalar;
+          },
+          true,
+          model.trainable,
+        )!;
       });
       const value = (await loss.data())[0]!;
       loss.dispose();

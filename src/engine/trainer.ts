@@ -84,7 +84,12 @@ class LiveAdam extends tf.AdamOptimizer {
   }
 }
 
-function buildModel(task: Task, config: Config, weights: WeightMap, opts: { trainable: boolean; valueHead: boolean }): PolicyModel {
+function buildModel(
+  task: Task,
+  config: Config,
+  weights: WeightMap,
+  opts: { trainable: boolean; valueHead: boolean },
+): PolicyModel {
   if (task.model === 'table') return new SoftmaxTable(task.vocab.length, weights, opts);
   const size = MODEL_SIZES[config.model];
   const shape = { vocabSize: task.vocab.length, contextLength: task.promptLength + task.maxCompletion, ...size };
@@ -244,7 +249,11 @@ export class Trainer {
       }, this.policy.trainable);
       // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
       // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-      const norm = tf.concat(Object.values(grads).map((g) => g.reshape([-1]))).square().sum().sqrt();
+      const norm = tf
+        .concat(Object.values(grads).map((g) => g.reshape([-1])))
+        .square()
+        .sum()
+        .sqrt();
       return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
     });
     aux!.dispose();
@@ -265,7 +274,15 @@ export class Trainer {
     tf.dispose(grads);
     return {
       ratio: data.subarray(0, m),
-      losses: { policy: policy!, value: value!, entropy: entropy!, kl: kl!, total: total!, valueClipfrac: valueClipfrac!, gradNorm: gradNorm! },
+      losses: {
+        policy: policy!,
+        value: value!,
+        entropy: entropy!,
+        kl: kl!,
+        total: total!,
+        valueClipfrac: valueClipfrac!,
+        gradNorm: gradNorm!,
+      },
     };
   }
 
@@ -339,10 +356,25 @@ export class Trainer {
             for (let t = 0; t < len; t++) counts[CASE_NAMES[tc.cases[j * T + t]!]!]++;
           });
           hooks.onMinibatch({
-            iteration, epoch, minibatch: m, epochs: c.epochs, minibatchesPerEpoch, eps: settings.epsLow, epsHigh: settings.epsHigh,
-            rows, width: T, lengths: rowLengths,
-            tokens: takeRows(rollout.tokens, rows, T), ratio: result.ratio, advantages: adv, lpOld: takeRows(rollout.lpOld, rows, T), lpRef: takeRows(rollout.lpRef, rows, T),
-            cases: tc.cases, flows: tc.flows, losses: result.losses, counts,
+            iteration,
+            epoch,
+            minibatch: m,
+            epochs: c.epochs,
+            minibatchesPerEpoch,
+            eps: settings.epsLow,
+            epsHigh: settings.epsHigh,
+            rows,
+            width: T,
+            lengths: rowLengths,
+            tokens: takeRows(rollout.tokens, rows, T),
+            ratio: result.ratio,
+            advantages: adv,
+            lpOld: takeRows(rollout.lpOld, rows, T),
+            lpRef: takeRows(rollout.lpRef, rows, T),
+            cases: tc.cases,
+            flows: tc.flows,
+            losses: result.losses,
+            counts,
           });
         }
       }
@@ -375,7 +407,7 @@ export class Trainer {
       Array.from({ length: T }, (_, t) => {
         let sum = 0;
         let count = 0;
-        for (let i = 0; i < n; i++) if (t < lengths[i]!) (sum += a[i * T + t]!), count++;
+        for (let i = 0; i < n; i++) if (t < lengths[i]!) ((sum += a[i * T + t]!), count++);
         return count ? sum / count : 0;
       });
     const sum = (a: Float32Array) => a.reduce((s, x) => s + x, 0);

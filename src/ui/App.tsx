@@ -48,7 +48,8 @@ export function App() {
         <div className="top-right">
           <CopyLink />
           <label className="toggle">
-            <input type="checkbox" checked={largeFont} onChange={toggleLargeFont} data-testid="large-font" /> Projector (large font)
+            <input type="checkbox" checked={largeFont} onChange={toggleLargeFont} data-testid="large-font" /> Projector (large
+            font)
           </label>
         </div>
       </header>
@@ -97,7 +98,8 @@ export function App() {
             </Safe>
           </div>
           <footer className="muted small">
-            Keys: <kbd>space</kbd> start/pause · <kbd>s</kbd> step · <kbd>r</kbd> reset. Every number is the engine's; press a <span className="help inline">?</span> for what it means.
+            Keys: <kbd>space</kbd> start/pause · <kbd>s</kbd> step · <kbd>r</kbd> reset. Every number is the engine's; press a{' '}
+            <span className="help inline">?</span> for what it means.
           </footer>
         </main>
       </div>

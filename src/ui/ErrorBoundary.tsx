@@ -21,7 +21,8 @@ export class ErrorBoundary extends Component<{ children: ReactNode; area?: strin
     return (
       <div className="banner banner-internal" role="alert" data-testid="error">
         <div>
-          <strong>{this.props.area ? `The ${this.props.area} failed to draw` : 'The lab failed to draw'}:</strong> {this.state.error.message}
+          <strong>{this.props.area ? `The ${this.props.area} failed to draw` : 'The lab failed to draw'}:</strong>{' '}
+          {this.state.error.message}
         </div>
         <div className="banner-actions">
           <button type="button" onClick={() => this.setState({ error: null })}>

@@ -20,7 +20,11 @@ export function readUrl(search: string): StartingPoint {
   const { config, timeline, errors } = decodeLink(search);
   if (configErrorsOf(config).length) {
     // decodeLink already listed the broken rules among `errors`.
-    return { config: { ...defaultConfig(), backend: config.backend }, timeline: [], messages: [...errors, 'the link\'s settings cannot run together: defaults used instead'] };
+    return {
+      config: { ...defaultConfig(), backend: config.backend },
+      timeline: [],
+      messages: [...errors, "the link's settings cannot run together: defaults used instead"],
+    };
   }
   return { config, timeline, messages: errors };
 }

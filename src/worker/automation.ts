@@ -49,7 +49,10 @@ declare global {
 /** Iterations kept (a long session must not grow the page without bound). */
 const MAX_ITERATIONS = 10_000;
 
-export function installAutomation(client: Pick<TrainingClient, 'send' | 'subscribe'>, target: { ppoLab?: PpoLabAutomation } = window): PpoLabAutomation {
+export function installAutomation(
+  client: Pick<TrainingClient, 'send' | 'subscribe'>,
+  target: { ppoLab?: PpoLabAutomation } = window,
+): PpoLabAutomation {
   let backend: BackendInfo | null = null;
   let config: Config | null = null;
   let task: TaskInfo | null = null;

@@ -37,7 +37,10 @@ export interface SelectedBackend {
   lost: Promise<string> | null;
 }
 
-export async function selectBackend(requested: BackendRequest, progress: (message: string) => void = () => {}): Promise<SelectedBackend> {
+export async function selectBackend(
+  requested: BackendRequest,
+  progress: (message: string) => void = () => {},
+): Promise<SelectedBackend> {
   const info = await chooseBackend(requested, (name, chosenByUs) => {
     progress(`Starting the ${name} backend…`);
     return PROBES[name](chosenByUs);
@@ -53,7 +56,10 @@ const fail = (reason: string): Attempt => ({ ok: false, reason });
  * `auto` (and a fallback) passes them over; a link can still force them (backend=webgl, backend=webgpu).
  */
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software rasterizer|basic render driver/i;
-const softwareSkip = (what: string) => fail(`${what} is a software renderer, slower than wasm here (backend=${what.startsWith('WebGPU') ? 'webgpu' : 'webgl'} forces it)`);
+const softwareSkip = (what: string) =>
+  fail(
+    `${what} is a software renderer, slower than wasm here (backend=${what.startsWith('WebGPU') ? 'webgpu' : 'webgl'} forces it)`,
+  );
 
 /** The WebGL renderer's name, read from a throwaway context so tfjs's own is not created for nothing. */
 function webglRenderer(): string | null {
@@ -87,7 +93,10 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     if (!gpu) return fail('this browser has no WebGPU here (navigator.gpu is missing)');
     // tfjs registers webgpu whenever navigator.gpu exists, adapter or not: ask ourselves first.
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return fail('navigator.gpu.requestAdapter() returned no adapter (no usable GPU; headless Chromium needs --enable-unsafe-webgpu)');
+    if (!adapter)
+      return fail(
+        'navigator.gpu.requestAdapter() returned no adapter (no usable GPU; headless Chromium needs --enable-unsafe-webgpu)',
+      );
     const a = adapter.info ?? {};
     const name = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ') || 'unknown adapter';
     const software = (a.isFallbackAdapter ?? adapter.isFallbackAdapter) === true || SOFTWARE_RENDERER.test(name);
@@ -126,7 +135,9 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     // tfjs loads the threaded build when the page is cross-origin isolated, then uses about half the cores.
     const threaded = simd && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
     const threads = wasm.getThreadsCount();
-    const build = threaded ? `multithreaded build, ${threads} thread${threads === 1 ? '' : 's'}` : 'single-threaded (threads need a cross-origin isolated page: COOP/COEP headers)';
+    const build = threaded
+      ? `multithreaded build, ${threads} thread${threads === 1 ? '' : 's'}`
+      : 'single-threaded (threads need a cross-origin isolated page: COOP/COEP headers)';
     return { ok: true, description: `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, ${build}` };
   },
 

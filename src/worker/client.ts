@@ -16,7 +16,8 @@ export interface TrainingClientOptions {
 
 type Listener = (e: WorkerEvent) => void;
 
-const defaultWorker = () => new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'ppo-lab-training' });
+const defaultWorker = () =>
+  new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'ppo-lab-training' });
 
 export class TrainingClient {
   private worker: Worker;
@@ -122,7 +123,8 @@ export class TrainingClient {
     }
     this.worker = this.spawn();
     if (config) this.worker.postMessage({ type: 'load-config', config } satisfies Command);
-    if (Object.keys(this.liveSince).length) this.worker.postMessage({ type: 'set-params', params: this.liveSince } satisfies Command);
+    if (Object.keys(this.liveSince).length)
+      this.worker.postMessage({ type: 'set-params', params: this.liveSince } satisfies Command);
     if (this.watch !== null) this.worker.postMessage({ type: 'set-watch', stepsPerSecond: this.watch } satisfies Command);
   }
 }

@@ -128,10 +128,13 @@ export class Outbox {
   private schedule(at: number): void {
     if (this.timer && this.timer.at <= at) return;
     this.cancelTimer();
-    const handle = this.clock.setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, Math.max(0, at - this.clock.now()));
+    const handle = this.clock.setTimeout(
+      () => {
+        this.timer = null;
+        this.pump();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
     this.timer = { handle, at };
   }
 
@@ -155,7 +158,8 @@ export class Outbox {
     let progress: WorkerEvent | null = null;
     let run: Extract<Item, { kind: 'step' }>[] = [];
     const closeRun = () => {
-      if (run.length) events.push({ type: 'rollout-token', iteration: run[0]!.iteration, batch: mergeSteps(run.map((r) => r.step)) });
+      if (run.length)
+        events.push({ type: 'rollout-token', iteration: run[0]!.iteration, batch: mergeSteps(run.map((r) => r.step)) });
       run = [];
       if (progress) events.push(progress);
       progress = null;

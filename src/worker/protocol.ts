@@ -131,7 +131,15 @@ export type WorkerEvent =
   /** `progress` in [0, 1] for anything slow (loading checkpoints, compiling shaders). */
   | { type: 'status'; state: RunState; iteration: number; message?: string; progress?: number }
   /** An iteration's rollout begins: its prompts [n × promptLength], before any token is sampled. */
-  | { type: 'rollout-start'; iteration: number; n: number; promptLength: number; width: number; group: number; prompts: Int32Array }
+  | {
+      type: 'rollout-start';
+      iteration: number;
+      n: number;
+      promptLength: number;
+      width: number;
+      group: number;
+      prompts: Int32Array;
+    }
   | { type: 'rollout-token'; iteration: number; batch: TokenBatch }
   | { type: 'rollout'; iteration: number; rollout: RolloutData }
   | { type: 'minibatch'; iteration: number; data: MinibatchData }

@@ -77,7 +77,9 @@ export class TrainingSession {
   handle(cmd: Command): void {
     // Watching speed is a viewing preference: it acts at once, even mid-load.
     if (cmd?.type === 'set-watch') return this.setWatch(cmd.stepsPerSecond);
-    this.queue = this.queue.then(() => this.exec(cmd)).catch((e: unknown) => this.error('internal', `the worker failed on ${cmd?.type}: ${(e as Error).message ?? e}`));
+    this.queue = this.queue
+      .then(() => this.exec(cmd))
+      .catch((e: unknown) => this.error('internal', `the worker failed on ${cmd?.type}: ${(e as Error).message ?? e}`));
   }
 
   /** The worker cannot go on (GPU device lost): say so now, with `fatal` so the page replaces the worker. */
@@ -128,8 +130,14 @@ export class TrainingSession {
   }
 
   private setWatch(stepsPerSecond: number | null): void {
-    if (stepsPerSecond !== null && !(typeof stepsPerSecond === 'number' && Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)) {
-      return this.error('config', `watch speed must be a positive number of token steps per second, or null for full speed; got ${JSON.stringify(stepsPerSecond)}`);
+    if (
+      stepsPerSecond !== null &&
+      !(typeof stepsPerSecond === 'number' && Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)
+    ) {
+      return this.error(
+        'config',
+        `watch speed must be a positive number of token steps per second, or null for full speed; got ${JSON.stringify(stepsPerSecond)}`,
+      );
     }
     this.outbox.setPace(stepsPerSecond);
   }
@@ -203,7 +211,10 @@ export class TrainingSession {
         this.backend = { requested: config.backend, info };
         if (info.fallback) {
           const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
-          this.error('backend', `The ${config.backend} backend was requested but could not start (${why}); training runs on ${info.name} instead.`);
+          this.error(
+            'backend',
+            `The ${config.backend} backend was requested but could not start (${why}); training runs on ${info.name} instead.`,
+          );
         }
       }
     } catch (e) {
@@ -215,7 +226,9 @@ export class TrainingSession {
     const load: CheckpointLoader = async (file) => {
       this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: 0 });
       try {
-        return await this.host.fetchCheckpoint(file, (f) => this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }));
+        return await this.host.fetchCheckpoint(file, (f) =>
+          this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }),
+        );
       } catch (e) {
         loaderFailed = true;
         throw e;
@@ -226,20 +239,27 @@ export class TrainingSession {
       this.trainer = await create(config, load, this.hooks());
     } catch (e) {
       const message = (e as Error).message ?? String(e);
-      const kind: ErrorKind = loaderFailed || /checkpoint/.test(message) ? 'checkpoint' : /invalid config/.test(message) ? 'config' : 'internal';
+      const kind: ErrorKind =
+        loaderFailed || /checkpoint/.test(message) ? 'checkpoint' : /invalid config/.test(message) ? 'config' : 'internal';
       this.error(kind, message);
       return this.status('error');
     }
     this.config = { ...config };
     this.firstIteration = true;
-    this.outbox.event({ type: 'ready', backend: this.backend.info, config: { ...config }, task: taskInfo(this.trainer.task, config) });
+    this.outbox.event({
+      type: 'ready',
+      backend: this.backend.info,
+      config: { ...config },
+      task: taskInfo(this.trainer.task, config),
+    });
     this.status('ready');
   }
 
   private setParams(params: Partial<LiveParams>, atIteration: number | undefined): void {
     const trainer = this.trainer;
     if (!trainer || !this.config) return this.error('config', 'parameters cannot be set yet: no config is loaded');
-    if (typeof params !== 'object' || params === null) return this.error('config', 'set-params needs an object of live parameters');
+    if (typeof params !== 'object' || params === null)
+      return this.error('config', 'set-params needs an object of live parameters');
     if (atIteration !== undefined && !(Number.isInteger(atIteration) && atIteration >= 1)) {
       return this.error('config', `atIteration must be an iteration number ≥ 1; got ${JSON.stringify(atIteration)}`);
     }
@@ -277,7 +297,13 @@ export class TrainingSession {
     return {
       onPrompts: (iteration, prompts, shape) => {
         // The trainer keeps using the prompts after the hook: send a copy.
-        this.outbox.event({ type: 'rollout-start', iteration, ...shape, group: this.config?.group ?? 1, prompts: prompts.slice() });
+        this.outbox.event({
+          type: 'rollout-start',
+          iteration,
+          ...shape,
+          group: this.config?.group ?? 1,
+          prompts: prompts.slice(),
+        });
       },
       onSample: (iteration, step) => {
         this.outbox.step(iteration, step);

@@ -16,7 +16,8 @@ async function fetchCheckpoint(file: string, progress: (fraction: number) => voi
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
   // A single-page server answers unknown paths with index.html: that is a missing file, not a checkpoint.
-  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`${url}: not found (the server sent a web page)`);
+  if ((response.headers.get('content-type') ?? '').includes('text/html'))
+    throw new Error(`${url}: not found (the server sent a web page)`);
   const total = Number(response.headers.get('content-length')) || 0;
   if (!response.body || !total) return response.arrayBuffer();
   const bytes = new Uint8Array(total);
@@ -40,7 +41,8 @@ const session = new TrainingSession({
     const { info, lost } = await selectBackend(requested, progress);
     void lost?.then((reason) => {
       // A later run may have moved to another backend; only a loss under our feet matters.
-      if (tf.getBackend() === 'webgpu') session.fatal('backend', `The WebGPU device was lost (${reason}). Restarting the training worker on the last config.`);
+      if (tf.getBackend() === 'webgpu')
+        session.fatal('backend', `The WebGPU device was lost (${reason}). Restarting the training worker on the last config.`);
     });
     return info;
   },

@@ -15,29 +15,32 @@ const DESCRIPTION: Record<BackendName, RegExp> = {
 };
 
 describe('forcing a backend', () => {
-  it.each(['wasm', 'webgl', 'cpu', 'webgpu'] as const)('backend=%s is chosen, shown in the page, and trains (webgpu: see webgpu-agrees)', async (backend) => {
-    const lab = await openLab(linkFor({ ...TINY, backend }), { webgpu: backend === 'webgpu' });
-    try {
-      const info = await waitForBackend(lab.page);
-      expect(info.name).toBe(backend);
-      expect(info.fallback).toBe(false);
-      expect(info.description).toMatch(DESCRIPTION[backend]);
-      await expect.poll(() => lab.page.getByTestId('backend').textContent()).toContain(backend);
-      if (backend === 'wasm') expect(await lab.page.evaluate(() => crossOriginIsolated)).toBe(true);
-      // WebGPU's first step compiles its shaders for ~30 s over SwiftShader: the other tests train on it.
-      if (backend !== 'webgpu') {
-        await lab.page.getByTestId('step').click();
-        const [m] = await waitForIterations(lab.page, 1);
-        expect(m!.iter).toBe(1);
-        expect(Number.isFinite(m!['loss/total'])).toBe(true);
-        await waitForState(lab.page, 'paused');
+  it.each(['wasm', 'webgl', 'cpu', 'webgpu'] as const)(
+    'backend=%s is chosen, shown in the page, and trains (webgpu: see webgpu-agrees)',
+    async (backend) => {
+      const lab = await openLab(linkFor({ ...TINY, backend }), { webgpu: backend === 'webgpu' });
+      try {
+        const info = await waitForBackend(lab.page);
+        expect(info.name).toBe(backend);
+        expect(info.fallback).toBe(false);
+        expect(info.description).toMatch(DESCRIPTION[backend]);
+        await expect.poll(() => lab.page.getByTestId('backend').textContent()).toContain(backend);
+        if (backend === 'wasm') expect(await lab.page.evaluate(() => crossOriginIsolated)).toBe(true);
+        // WebGPU's first step compiles its shaders for ~30 s over SwiftShader: the other tests train on it.
+        if (backend !== 'webgpu') {
+          await lab.page.getByTestId('step').click();
+          const [m] = await waitForIterations(lab.page, 1);
+          expect(m!.iter).toBe(1);
+          expect(Number.isFinite(m!['loss/total'])).toBe(true);
+          await waitForState(lab.page, 'paused');
+        }
+        expect(lab.consoleErrors).toEqual([]);
+        expect(await errors(lab.page)).toEqual([]);
+      } finally {
+        await lab.close();
       }
-      expect(lab.consoleErrors).toEqual([]);
-      expect(await errors(lab.page)).toEqual([]);
-    } finally {
-      await lab.close();
-    }
-  });
+    },
+  );
 });
 
 describe('when a backend cannot run', () => {
@@ -87,7 +90,9 @@ describe('when a backend cannot run', () => {
   it('an unknown backend in the link gets a clear message, not a crash', async () => {
     const lab = await openLab(`${linkFor({ ...TINY, backend: 'wasm' }).replace('backend=wasm', 'backend=metal')}`);
     try {
-      await expect.poll(() => lab.page.getByTestId('error').first().textContent(), { timeout: 30_000 }).toMatch(/backend must be one of auto\|webgpu\|webgl\|wasm\|cpu; got "metal"/);
+      await expect
+        .poll(() => lab.page.getByTestId('error').first().textContent(), { timeout: 30_000 })
+        .toMatch(/backend must be one of auto\|webgpu\|webgl\|wasm\|cpu; got "metal"/);
       // The lab still runs, on the default backend.
       const info = await waitForBackend(lab.page);
       expect(info.fallback).toBe(false);

@@ -48,7 +48,9 @@ describe('run controls', () => {
       const slider = page.getByTestId('eps-slider');
       await slider.focus();
       await page.keyboard.press('ArrowRight');
-      await page.waitForFunction(() => ((window as Window & { queued?: WorkerEvent[] }).queued ?? []).length > 0, null, { timeout: 30_000 });
+      await page.waitForFunction(() => ((window as Window & { queued?: WorkerEvent[] }).queued ?? []).length > 0, null, {
+        timeout: 30_000,
+      });
       const queued = await page.evaluate(() => (window as Window & { queued?: WorkerEvent[] }).queued![0]!);
       if (queued.type !== 'params-queued') throw new Error('expected params-queued');
       // (Read through a record: the engine's LiveParams type is currently empty, see the report.)

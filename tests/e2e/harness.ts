@@ -54,7 +54,9 @@ export async function openLab(query = '', opts: { webgpu?: boolean } = {}): Prom
 
 /** Waits for the worker's `ready` and returns the backend it runs on. */
 export async function waitForBackend(page: Page, timeoutMs = 60_000): Promise<BackendInfo> {
-  await page.waitForFunction(() => window.ppoLab!.backend() !== null || window.ppoLab!.state() === 'error', null, { timeout: timeoutMs });
+  await page.waitForFunction(() => window.ppoLab!.backend() !== null || window.ppoLab!.state() === 'error', null, {
+    timeout: timeoutMs,
+  });
   const info = await page.evaluate(() => window.ppoLab!.backend());
   if (!info) throw new Error(`the lab did not start: ${JSON.stringify(await errors(page))}`);
   return info;

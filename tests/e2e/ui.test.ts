@@ -15,7 +15,22 @@ const LINK = linkFor({ ...TINY, batch: 16, epochs: 2, backend: 'wasm' });
 /** Charts redraw a frame or a few after the data arrives (one chart per task): poll generously. */
 const SLOW = { timeout: 20_000 };
 
-const HOOKS = ['backend', 'iteration', 'start', 'pause', 'step', 'reset', 'eps-slider', 'beta-slider', 'ratio-histogram', 'clipfrac-chart', 'kl-chart', 'six-cases', 'token-stream', 'copy-link'];
+const HOOKS = [
+  'backend',
+  'iteration',
+  'start',
+  'pause',
+  'step',
+  'reset',
+  'eps-slider',
+  'beta-slider',
+  'ratio-histogram',
+  'clipfrac-chart',
+  'kl-chart',
+  'six-cases',
+  'token-stream',
+  'copy-link',
+];
 
 async function withLab(query: string, body: (lab: Lab) => Promise<void>): Promise<void> {
   const lab = await openLab(query);

@@ -32,8 +32,14 @@ function scalars(m: Metrics): Map<string, number | null> {
 }
 
 async function runOn(page: import('playwright-core').Page, backend: 'webgpu' | 'cpu'): Promise<Metrics[]> {
-  await page.evaluate((c) => window.ppoLab!.send({ type: 'load-config', config: c }), { ...defaultConfig('sort'), ...TINY, backend });
-  await page.waitForFunction((b) => window.ppoLab!.backend()?.name === b && window.ppoLab!.state() === 'ready', backend, { timeout: 60_000 });
+  await page.evaluate((c) => window.ppoLab!.send({ type: 'load-config', config: c }), {
+    ...defaultConfig('sort'),
+    ...TINY,
+    backend,
+  });
+  await page.waitForFunction((b) => window.ppoLab!.backend()?.name === b && window.ppoLab!.state() === 'ready', backend, {
+    timeout: 60_000,
+  });
   await page.evaluate(() => window.ppoLab!.send({ type: 'start' }));
   const metrics = await waitForIterations(page, ITERATIONS, 180_000);
   await page.evaluate(() => window.ppoLab!.send({ type: 'pause' }));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from '../../src/engine/advantages';
+import {
+  broadcast,
+  gae,
+  groupAdvantages,
+  reinforceAdvantages,
+  rewardToGo,
+  tokenRewards,
+  whiten,
+} from '../../src/engine/advantages';
 
 describe('GAE', () => {
   it('matches a hand-computed example', () => {

@@ -28,7 +28,8 @@ describe('the six cases of the clipped surrogate', () => {
     expect(clipCase(r, a, eps, eps)).toBe(n);
     expect(gradientFlows(n, true)).toBe(flows);
     const g = gradAt(r, a);
-    if (flows) expect(g).toBeCloseTo(a, 6); // d(r·A)/dr = A
+    if (flows)
+      expect(g).toBeCloseTo(a, 6); // d(r·A)/dr = A
     else expect(g).toBe(0);
   });
 

@@ -8,7 +8,8 @@ function lab(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const withoutTime = (line: string) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line)).filter(([k]) => !k.startsWith('time/'))));
+const withoutTime = (line: string) =>
+  JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line)).filter(([k]) => !k.startsWith('time/'))));
 
 describe('npm run lab', () => {
   it('prints one JSON line per iteration, byte-identical across runs apart from time/ keys', () => {
@@ -19,7 +20,16 @@ describe('npm run lab', () => {
     const lines = a.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     const first = JSON.parse(lines[0]!);
-    for (const key of ['iter', 'reward/mean', 'kl/ref', 'kl/ref_by_position', 'policy/clipfrac', 'policy/cases', 'policy/ratio_hist', 'time/iteration_ms']) {
+    for (const key of [
+      'iter',
+      'reward/mean',
+      'kl/ref',
+      'kl/ref_by_position',
+      'policy/clipfrac',
+      'policy/cases',
+      'policy/ratio_hist',
+      'time/iteration_ms',
+    ]) {
       expect(first).toHaveProperty([key]);
     }
     expect(first.eps).toBe(0.15);
@@ -46,7 +56,33 @@ describe('npm run lab', () => {
   it('--help lists every flag with its range and default', () => {
     const r = lab('--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--task', '--algo', '--seed', '--iterations', '--eps', '--eps-high', '--beta', '--kl-mode', '--kl-estimator', '--adaptive-beta', '--target-kl', '--lr', '--epochs', '--minibatches', '--batch', '--group', '--temperature', '--gamma', '--lambda', '--vf-coef', '--ent-coef', '--loss-type', '--max-tokens', '--backend', '--tokens']) {
+    for (const flag of [
+      '--task',
+      '--algo',
+      '--seed',
+      '--iterations',
+      '--eps',
+      '--eps-high',
+      '--beta',
+      '--kl-mode',
+      '--kl-estimator',
+      '--adaptive-beta',
+      '--target-kl',
+      '--lr',
+      '--epochs',
+      '--minibatches',
+      '--batch',
+      '--group',
+      '--temperature',
+      '--gamma',
+      '--lambda',
+      '--vf-coef',
+      '--ent-coef',
+      '--loss-type',
+      '--max-tokens',
+      '--backend',
+      '--tokens',
+    ]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/--eps .*\n.*a number in \[0\.01, 1\]; default 0\.2/);
@@ -57,11 +93,28 @@ describe('npm run lab', () => {
     const r = lab('--iterations', '1', '--batch', '8', '--epochs', '2', '--minibatches', '2', '--tokens', file);
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout);
-    const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // Every completion token appears once per epoch.
     expect(rows).toHaveLength(2 * 8 * m['completions/mean_length']);
     const row = rows.find((x) => x.epoch === 1)!;
-    expect(Object.keys(row)).toEqual(['iteration', 'epoch', 'minibatch', 'sequence', 'position', 'token', 'lp_old', 'lp_new', 'lp_ref', 'advantage', 'ratio', 'case', 'gradient']);
+    expect(Object.keys(row)).toEqual([
+      'iteration',
+      'epoch',
+      'minibatch',
+      'sequence',
+      'position',
+      'token',
+      'lp_old',
+      'lp_new',
+      'lp_ref',
+      'advantage',
+      'ratio',
+      'case',
+      'gradient',
+    ]);
     expect(row.lp_new).toBeCloseTo(row.lp_old + Math.log(row.ratio), 5);
     // Case counts in the file add up to the metrics' counts.
     const counted: Record<string, number> = {};

@@ -19,10 +19,13 @@ const EXPECTATIONS = [
 ] as const;
 
 describe('every task is learned', () => {
-  it.each(EXPECTATIONS)('$task: mean reward rises by ≥ $margin within $iterations iterations', async ({ task, iterations, margin }) => {
-    const rewards = (await run({ task }, iterations)).map((m) => m['reward/mean']);
-    const before = mean(rewards.slice(0, 2));
-    const after = mean(rewards.slice(-3));
-    expect(after - before, `rewards: ${rewards.map((r) => r.toFixed(2)).join(' ')}`).toBeGreaterThanOrEqual(margin);
-  });
+  it.each(EXPECTATIONS)(
+    '$task: mean reward rises by ≥ $margin within $iterations iterations',
+    async ({ task, iterations, margin }) => {
+      const rewards = (await run({ task }, iterations)).map((m) => m['reward/mean']);
+      const before = mean(rewards.slice(0, 2));
+      const after = mean(rewards.slice(-3));
+      expect(after - before, `rewards: ${rewards.map((r) => r.toFixed(2)).join(' ')}`).toBeGreaterThanOrEqual(margin);
+    },
+  );
 });

@@ -24,7 +24,8 @@ describe('transformer', () => {
       const out = model.forward(tf.tensor2d(seq, [B, P + steps], 'int32'), P - 1);
       return { logits: out.logits.arraySync(), values: out.values!.arraySync() };
     });
-    const rows = (from: number, len: number) => Array.from({ length: B }, (_, b) => seq.slice(b * (P + steps) + from, b * (P + steps) + from + len));
+    const rows = (from: number, len: number) =>
+      Array.from({ length: B }, (_, b) => seq.slice(b * (P + steps) + from, b * (P + steps) + from + len));
     let state = model.prefill(tf.tensor2d(rows(0, P).flat(), [B, P], 'int32'));
     for (let t = 0; t <= steps; t++) {
       const logits = state.logits.arraySync();
@@ -41,7 +42,10 @@ describe('transformer', () => {
   });
 
   it('is causal: a later token does not change earlier outputs', () => {
-    const model = new Transformer(shape, initTransformerWeights(shape, Rng.stream(4, 'init')), { trainable: false, valueHead: false });
+    const model = new Transformer(shape, initTransformerWeights(shape, Rng.stream(4, 'init')), {
+      trainable: false,
+      valueHead: false,
+    });
     const a = tf.tidy(() => model.forward(tf.tensor2d([[1, 2, 3, 4, 5]], [1, 5], 'int32'), 0).logits.arraySync());
     const b = tf.tidy(() => model.forward(tf.tensor2d([[1, 2, 3, 4, 9]], [1, 5], 'int32'), 0).logits.arraySync());
     expect(a[0]!.slice(0, 4)).toEqual(b[0]!.slice(0, 4));

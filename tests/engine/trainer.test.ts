@@ -9,19 +9,25 @@ beforeAll(() => useBackend());
 const small = { batch: 16, epochs: 1, minibatches: 1 } as const;
 
 describe('trainer', () => {
-  it.each([1, 0.7])('with 1 epoch and 1 minibatch every ratio is 1, clipfrac 0, approx KL 0 (temperature %s)', async (temperature) => {
-    const ratios: number[] = [];
-    const hooks = { onMinibatch: (r: MinibatchReport) => r.lengths.forEach((len, j) => ratios.push(...r.ratio.subarray(j * r.width, j * r.width + len))) };
-    const [m] = await run({ ...small, temperature }, 1, hooks);
-    expect(ratios.length).toBeGreaterThan(16);
-    // lp_old comes from the KV-cached sampling pass and lp_new from the full forward pass of the
-    // update: the same function, computed in a different order, so equal to float32 rounding.
-    for (const r of ratios) expect(Math.abs(r - 1)).toBeLessThan(1e-5);
-    expect(m!['policy/clipfrac']).toBe(0);
-    expect(m!['policy/clipfrac_cleanrl']).toBe(0);
-    expect(m!['policy/approxkl']).toBeLessThan(1e-10);
-    expect(m!['kl/ref_exact']).toBeLessThan(1e-6); // the policy starts as the reference
-  });
+  it.each([1, 0.7])(
+    'with 1 epoch and 1 minibatch every ratio is 1, clipfrac 0, approx KL 0 (temperature %s)',
+    async (temperature) => {
+      const ratios: number[] = [];
+      const hooks = {
+        onMinibatch: (r: MinibatchReport) =>
+          r.lengths.forEach((len, j) => ratios.push(...r.ratio.subarray(j * r.width, j * r.width + len))),
+      };
+      const [m] = await run({ ...small, temperature }, 1, hooks);
+      expect(ratios.length).toBeGreaterThan(16);
+      // lp_old comes from the KV-cached sampling pass and lp_new from the full forward pass of the
+      // update: the same function, computed in a different order, so equal to float32 rounding.
+      for (const r of ratios) expect(Math.abs(r - 1)).toBeLessThan(1e-5);
+      expect(m!['policy/clipfrac']).toBe(0);
+      expect(m!['policy/clipfrac_cleanrl']).toBe(0);
+      expect(m!['policy/approxkl']).toBeLessThan(1e-10);
+      expect(m!['kl/ref_exact']).toBeLessThan(1e-6); // the policy starts as the reference
+    },
+  );
 
   it('is deterministic: the same config gives the same metrics', async () => {
     const config = { batch: 16, seed: 5 };
@@ -74,7 +80,10 @@ describe('trainer', () => {
   });
 
   it('a NaN loss throws before the update and keeps the last good weights', async () => {
-    const trainer = await makeTrainer({ batch: 16 }, { onRollout: (it, _r, targets) => void (it === 2 && targets.advantages.fill(NaN)) });
+    const trainer = await makeTrainer(
+      { batch: 16 },
+      { onRollout: (it, _r, targets) => void (it === 2 && targets.advantages.fill(NaN)) },
+    );
     try {
       await trainer.step();
       const before = trainer.policy.trainable.map((v) => Array.from(v.dataSync()));
@@ -89,7 +98,9 @@ describe('trainer', () => {
 
   it('GRPO: group members share a prompt and no-spread groups are "no signal"', async () => {
     const reports: MinibatchReport[] = [];
-    const [m] = await run({ algo: 'grpo', batch: 16, group: 4, klMode: 'loss', klEstimator: 'k3' }, 1, { onMinibatch: (r) => reports.push(r) });
+    const [m] = await run({ algo: 'grpo', batch: 16, group: 4, klMode: 'loss', klEstimator: 'k3' }, 1, {
+      onMinibatch: (r) => reports.push(r),
+    });
     expect(m!['loss/value']).toBeNull();
     expect(m!['grpo/frac_reward_zero_std']).not.toBeNull();
     const zeroGroups = m!['grpo/frac_reward_zero_std']! * 4;

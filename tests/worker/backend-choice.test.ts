@@ -54,6 +54,8 @@ describe('backend choice', () => {
   });
 
   it('fails with every reason when nothing starts', async () => {
-    await expect(chooseBackend('auto', browser([]).probe)).rejects.toThrow(/webgpu: no webgpu; webgl: context lost; wasm: no wasm; cpu: no cpu/);
+    await expect(chooseBackend('auto', browser([]).probe)).rejects.toThrow(
+      /webgpu: no webgpu; webgl: context lost; wasm: no wasm; cpu: no cpu/,
+    );
   });
 });

@@ -26,7 +26,10 @@ class FakeWorker extends EventTarget {
 
 function setup(maxRestarts = 3) {
   const workers: FakeWorker[] = [];
-  const client = new TrainingClient({ createWorker: () => workers[workers.push(new FakeWorker()) - 1] as unknown as Worker, maxRestarts });
+  const client = new TrainingClient({
+    createWorker: () => workers[workers.push(new FakeWorker()) - 1] as unknown as Worker,
+    maxRestarts,
+  });
   const events: WorkerEvent[] = [];
   client.subscribe((e) => events.push(e));
   return { client, workers, events, current: () => workers.at(-1)! };
@@ -34,7 +37,12 @@ function setup(maxRestarts = 3) {
 
 const config = { ...defaultConfig(), seed: 7 };
 const backend: BackendInfo = { name: 'wasm', description: 'd', skipped: [], fallback: false };
-const ready = (c = config): WorkerEvent => ({ type: 'ready', backend, config: c, task: { name: 'sort', title: '', description: '', vocab: [], eos: null, promptLength: 1, maxTokens: 1, solvedThreshold: 1 } });
+const ready = (c = config): WorkerEvent => ({
+  type: 'ready',
+  backend,
+  config: c,
+  task: { name: 'sort', title: '', description: '', vocab: [], eos: null, promptLength: 1, maxTokens: 1, solvedThreshold: 1 },
+});
 
 describe('training client', () => {
   it('sends commands and delivers the events of each message one at a time, in order', () => {
@@ -50,13 +58,20 @@ describe('training client', () => {
     client.send({ type: 'load-config', config });
     current().emit(ready());
     client.send({ type: 'set-params', params: { eps: 0.1 } });
-    current().emit({ type: 'params-queued', params: { eps: 0.1 }, atIteration: 1 }, { type: 'params-queued', params: { beta: 0.2 }, atIteration: 3 });
+    current().emit(
+      { type: 'params-queued', params: { eps: 0.1 }, atIteration: 1 },
+      { type: 'params-queued', params: { beta: 0.2 }, atIteration: 3 },
+    );
     client.send({ type: 'set-watch', stepsPerSecond: 5 });
     const first = current();
     first.crash('out of memory');
     expect(workers).toHaveLength(2);
     expect(first.terminated).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/crashed \(out of memory\).*new worker/) });
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      kind: 'crash',
+      message: expect.stringMatching(/crashed \(out of memory\).*new worker/),
+    });
     expect(current().received).toEqual([
       { type: 'load-config', config },
       { type: 'set-params', params: { eps: 0.1, beta: 0.2 } },
@@ -95,7 +110,11 @@ describe('training client', () => {
     client.send({ type: 'load-config', config });
     for (let i = 0; i < 3; i++) current().crash(`crash ${i}`);
     expect(workers).toHaveLength(3);
-    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/not restarted: reload the page/) });
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      kind: 'crash',
+      message: expect.stringMatching(/not restarted: reload the page/),
+    });
   });
 
   it('window.ppoLab collects the current run: backend, iterations, tokens, errors', () => {
@@ -106,8 +125,20 @@ describe('training client', () => {
     lab.send({ type: 'load-config', config });
     expect(current().received).toHaveLength(1);
     current().emit(ready());
-    const batch = { sequence: new Int32Array(3), position: new Int32Array(3), token: new Int32Array(3), lp: new Float32Array(3), lpRef: new Float32Array(3), klExact: new Float32Array(3), value: new Float32Array(3) };
-    current().emit({ type: 'rollout-token', iteration: 1, batch }, { type: 'iteration', metrics: { iter: 1 } as never, applied: {} }, { type: 'error', kind: 'nan', message: 'm', iteration: 2 });
+    const batch = {
+      sequence: new Int32Array(3),
+      position: new Int32Array(3),
+      token: new Int32Array(3),
+      lp: new Float32Array(3),
+      lpRef: new Float32Array(3),
+      klExact: new Float32Array(3),
+      value: new Float32Array(3),
+    };
+    current().emit(
+      { type: 'rollout-token', iteration: 1, batch },
+      { type: 'iteration', metrics: { iter: 1 } as never, applied: {} },
+      { type: 'error', kind: 'nan', message: 'm', iteration: 2 },
+    );
     expect(lab.backend()).toEqual(backend);
     expect(lab.tokens()).toBe(3);
     expect(lab.iterations()).toEqual([{ iter: 1 }]);

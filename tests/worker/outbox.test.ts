@@ -54,7 +54,11 @@ describe('outbox', () => {
     outbox.step(1, sampledStep(1, [0]));
     clock.advance(FRAME_MS);
     const rest = log.posts.slice(1).flatMap((p) => p.events);
-    expect(rest.map((e) => (e.type === 'status' ? `status ${e.progress}` : e.type))).toEqual(['error', 'rollout-token', 'status 0.2']);
+    expect(rest.map((e) => (e.type === 'status' ? `status ${e.progress}` : e.type))).toEqual([
+      'error',
+      'rollout-token',
+      'status 0.2',
+    ]);
     // A state change supersedes a progress report still queued: the page never sees them reversed.
     outbox.event({ type: 'status', state: 'loading', iteration: 0, progress: 0.3 });
     outbox.event({ type: 'status', state: 'error', iteration: 0 });

@@ -29,7 +29,8 @@ function makeSession(overrides: Partial<SessionHost> = {}) {
   const until = async (pred: (events: WorkerEvent[]) => boolean, what: string, timeoutMs = 30_000) => {
     const t0 = Date.now();
     while (!pred(log.events)) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}; got ${log.events.map((e) => e.type).join(', ')}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`timed out waiting for ${what}; got ${log.events.map((e) => e.type).join(', ')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -65,7 +66,10 @@ describe('training session', () => {
     expect(err!.kind).toBe('config');
     expect(err!.message).toMatch(/unknown parameter bogus/);
     expect(err!.message).toMatch(/eps must be a number in \[0.01, 1\]/);
-    expect(parseConfig({ ...tiny, algo: 'grpo', group: 1 })).toMatchObject({ ok: false, errors: [expect.stringMatching(/grpo needs group/)] });
+    expect(parseConfig({ ...tiny, algo: 'grpo', group: 1 })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/grpo needs group/)],
+    });
     // The loaded run still works.
     send({ type: 'step' });
     await until((ev) => ev.some((e) => e.type === 'iteration'), 'iteration');
@@ -84,7 +88,10 @@ describe('training session', () => {
     expect(rollout!.rollout.n).toBe(8);
     // Every sampled token was streamed: as many as the completions' lengths add up to.
     expect(tokens).toBe(rollout!.rollout.lengths.reduce((a, b) => a + b, 0));
-    expect(log.of('minibatch').map((e) => [e.data.epoch, e.data.minibatch])).toEqual([[0, 0], [0, 1]]);
+    expect(log.of('minibatch').map((e) => [e.data.epoch, e.data.minibatch])).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
     // Events come in order: tokens, the rollout, the minibatches, the iteration.
     const order = log.events.map((e) => e.type).filter((t) => ['rollout-token', 'rollout', 'minibatch', 'iteration'].includes(t));
     expect(order.lastIndexOf('rollout-token')).toBeLessThan(order.indexOf('rollout'));
@@ -196,10 +203,18 @@ describe('training session', () => {
       trainer = await Trainer.create(config, load, hooks);
       const t = trainer;
       return {
-        get iteration() { return t.iteration; },
-        get nextBoundary() { return t.nextBoundary; },
-        get config() { return t.config; },
-        get task() { return t.task; },
+        get iteration() {
+          return t.iteration;
+        },
+        get nextBoundary() {
+          return t.nextBoundary;
+        },
+        get config() {
+          return t.config;
+        },
+        get task() {
+          return t.task;
+        },
         setParams: (p) => t.setParams(p),
         dispose: () => t.dispose(),
         step: async () => {
@@ -229,10 +244,18 @@ describe('training session', () => {
     const createTrainer: SessionHost['createTrainer'] = async (config, load, hooks) => {
       const t = await Trainer.create(config, load, hooks);
       return {
-        get iteration() { return t.iteration; },
-        get nextBoundary() { return t.nextBoundary; },
-        get config() { return t.config; },
-        get task() { return t.task; },
+        get iteration() {
+          return t.iteration;
+        },
+        get nextBoundary() {
+          return t.nextBoundary;
+        },
+        get config() {
+          return t.config;
+        },
+        get task() {
+          return t.task;
+        },
         setParams: (p) => t.setParams(p),
         dispose: () => t.dispose(),
         step: () => {
@@ -259,11 +282,19 @@ describe('training session', () => {
   });
 
   it('a forced backend that fell back is announced as a backend error; a bad watch speed is refused', async () => {
-    const fallback: BackendInfo = { name: 'wasm', description: 'x', skipped: [{ name: 'webgpu', reason: 'no adapter' }], fallback: true };
+    const fallback: BackendInfo = {
+      name: 'wasm',
+      description: 'x',
+      skipped: [{ name: 'webgpu', reason: 'no adapter' }],
+      fallback: true,
+    };
     const { session, log, send, until } = makeSession({ selectBackend: async () => fallback });
     send({ type: 'load-config', config: { ...tiny, backend: 'webgpu' } });
     await until((ev) => ev.some((e) => e.type === 'ready'), 'ready');
-    expect(log.of('error')[0]).toMatchObject({ kind: 'backend', message: expect.stringMatching(/webgpu backend was requested but could not start \(no adapter\); training runs on wasm/) });
+    expect(log.of('error')[0]).toMatchObject({
+      kind: 'backend',
+      message: expect.stringMatching(/webgpu backend was requested but could not start \(no adapter\); training runs on wasm/),
+    });
     send({ type: 'set-watch', stepsPerSecond: -2 });
     expect(log.events.length).toBeGreaterThan(0);
     await until(() => log.of('error').length === 2, 'watch error');
@@ -272,7 +303,11 @@ describe('training session', () => {
   });
 
   it('a missing checkpoint is a checkpoint error, not a crash', async () => {
-    const { session, log, send, until, lastStatus } = makeSession({ fetchCheckpoint: async (f) => { throw new Error(`${f}: HTTP 404`); } });
+    const { session, log, send, until, lastStatus } = makeSession({
+      fetchCheckpoint: async (f) => {
+        throw new Error(`${f}: HTTP 404`);
+      },
+    });
     send({ type: 'load-config', config: tiny });
     await until(() => lastStatus() === 'error', 'error state');
     expect(log.of('error')[0]).toMatchObject({ kind: 'checkpoint', message: expect.stringMatching(/HTTP 404/) });

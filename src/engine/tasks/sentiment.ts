@@ -8,8 +8,31 @@ import type { Rng } from '../rng';
 import { untilEos, type Task } from './task';
 
 const VOCAB = [
-  '.', ':', 'movie', 'meal', 'book', 'the', 'plot', 'acting', 'taste', 'service', 'story', 'ending',
-  'was', 'is', 'very', 'quite', 'good', 'great', 'fun', 'fine', 'dull', 'bad', 'awful', 'and', 'but',
+  '.',
+  ':',
+  'movie',
+  'meal',
+  'book',
+  'the',
+  'plot',
+  'acting',
+  'taste',
+  'service',
+  'story',
+  'ending',
+  'was',
+  'is',
+  'very',
+  'quite',
+  'good',
+  'great',
+  'fun',
+  'fine',
+  'dull',
+  'bad',
+  'awful',
+  'and',
+  'but',
 ] as const;
 type Word = (typeof VOCAB)[number];
 const id = (w: Word) => VOCAB.indexOf(w);

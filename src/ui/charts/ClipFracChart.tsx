@@ -37,7 +37,11 @@ export function ClipFracChart() {
   return (
     <Card title="Clip fraction" explain="clipfrac" testId="clipfrac-chart" tools={tools}>
       <TimeChart rows={rows} markers={markers} series={SERIES[def]} yLabel="share of tokens" tickFormat={fmtPercent} fromZero />
-      {algo === 'reinforce' ? <p className="chart-note">REINFORCE clips nothing: these are the tokens PPO would have clipped; their gradient still flows.</p> : null}
+      {algo === 'reinforce' ? (
+        <p className="chart-note">
+          REINFORCE clips nothing: these are the tokens PPO would have clipped; their gradient still flows.
+        </p>
+      ) : null}
     </Card>
   );
 }

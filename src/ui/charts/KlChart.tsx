@@ -38,13 +38,41 @@ const X_LABEL = axisLabel('completion position', 'x');
 const Y_LABEL = axisLabel('KL (nats)', 'y');
 const tick3 = (v: number) => fmt(v, 3);
 
-const PositionFrame = memo(function PositionFrame({ xDomain, yDomain, ticks }: { xDomain: [number, number]; yDomain: [number, number]; ticks: number[] }) {
+const PositionFrame = memo(function PositionFrame({
+  xDomain,
+  yDomain,
+  ticks,
+}: {
+  xDomain: [number, number];
+  yDomain: [number, number];
+  ticks: number[];
+}) {
   const axisWidth = useAxisWidth();
   return (
     <ComposedChart responsive style={STYLE} margin={MARGIN}>
       <CartesianGrid stroke="var(--grid)" strokeDasharray="2 4" />
-      <XAxis dataKey="position" type="number" domain={xDomain} allowDataOverflow ticks={ticks} tick={AXIS.tick} stroke={AXIS.stroke} label={X_LABEL} height={36} />
-      <YAxis yAxisId="left" type="number" domain={yDomain} allowDataOverflow tickFormatter={tick3} tick={AXIS.tick} stroke={AXIS.stroke} label={Y_LABEL} width={axisWidth} />
+      <XAxis
+        dataKey="position"
+        type="number"
+        domain={xDomain}
+        allowDataOverflow
+        ticks={ticks}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={X_LABEL}
+        height={36}
+      />
+      <YAxis
+        yAxisId="left"
+        type="number"
+        domain={yDomain}
+        allowDataOverflow
+        tickFormatter={tick3}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={Y_LABEL}
+        width={axisWidth}
+      />
       <ReferenceLine yAxisId="left" y={0} stroke="var(--fg-muted)" />
       <SeriesLayer />
       <HoverLayer />
@@ -55,12 +83,25 @@ const PositionFrame = memo(function PositionFrame({ xDomain, yDomain, ticks }: {
 function ByPosition({ latest: current, estimator, width }: { latest: Metrics | null; estimator: string; width: number }) {
   const latest = useShown(current);
   const [hovered, setHovered] = useState<number | null>(null);
-  const rows = useMemo(() => (latest ? latest['kl/ref_by_position'].map((v, t) => ({ position: t + 1, est: v, exact: latest['kl/ref_exact_by_position'][t] ?? null })) : []), [latest]);
+  const rows = useMemo(
+    () =>
+      latest
+        ? latest['kl/ref_by_position'].map((v, t) => ({
+            position: t + 1,
+            est: v,
+            exact: latest['kl/ref_exact_by_position'][t] ?? null,
+          }))
+        : [],
+    [latest],
+  );
   const T = Math.max(1, latest ? rows.length : width);
   // Half a position of room on each side, so the first and last dots are not on the frame.
   const xDomain = useMemo<[number, number]>(() => [0.5, T + 0.5], [T]);
   const ticks = useMemo(() => Array.from({ length: T }, (_, t) => t + 1), [T]);
-  const [lo, hi] = niceDomain(rows.flatMap((r) => [r.est, r.exact ?? 0]), true);
+  const [lo, hi] = niceDomain(
+    rows.flatMap((r) => [r.est, r.exact ?? 0]),
+    true,
+  );
   const yDomain = useMemo<[number, number]>(() => [lo, hi], [lo, hi]);
   const layer = useMemo<LayerData>(() => ({ rows, xKey: 'position', series: POSITION_SERIES }), [rows]);
   const hover = useMemo(() => ({ hovered, onHover: setHovered }), [hovered]);
@@ -73,7 +114,13 @@ function ByPosition({ latest: current, estimator, width }: { latest: Metrics | n
         </HoverContext>
       </LayerContext>
       <div className="value-legend">
-        <span className="legend-at">{row ? `position ${row.position}` : latest ? `iteration ${latest.iter}: hover a position` : 'KL by position appears after the first iteration.'}</span>
+        <span className="legend-at">
+          {row
+            ? `position ${row.position}`
+            : latest
+              ? `iteration ${latest.iter}: hover a position`
+              : 'KL by position appears after the first iteration.'}
+        </span>
         <ul className="legend">
           <li>
             <span className="swatch" style={{ background: 'var(--series-1)' }} />

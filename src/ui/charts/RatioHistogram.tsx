@@ -40,7 +40,11 @@ export function RatioHistogram() {
   const tools = (
     <label className="inline-select">
       <span className="sr-only">Epoch</span>
-      <select value={String(selected)} onChange={(e) => setEpoch(e.target.value === 'all' ? 'all' : Number(e.target.value))} data-testid="ratio-epoch">
+      <select
+        value={String(selected)}
+        onChange={(e) => setEpoch(e.target.value === 'all' ? 'all' : Number(e.target.value))}
+        data-testid="ratio-epoch"
+      >
         <option value="all">all epochs</option>
         {Array.from({ length: epochs }, (_, i) => (
           <option key={i} value={i}>
@@ -52,7 +56,13 @@ export function RatioHistogram() {
   );
 
   return (
-    <Card title="Ratio r = π_θ / π_old" explain="ratio" testId="ratio-histogram" tools={tools} attrs={{ 'data-band': `${fmt(lo, 6)},${fmt(hi, 6)}` }}>
+    <Card
+      title="Ratio r = π_θ / π_old"
+      explain="ratio"
+      testId="ratio-histogram"
+      tools={tools}
+      attrs={{ 'data-band': `${fmt(lo, 6)},${fmt(hi, 6)}` }}
+    >
       <HistogramBody latest={latest} selected={selected} lo={lo} hi={hi} />
     </Card>
   );
@@ -66,9 +76,12 @@ function HistogramBody(props: { latest: Metrics | null; selected: number | 'all'
   const { selected, lo, hi } = props;
   const [hovered, setHovered] = useState<number | null>(null);
   const all = latest?.['policy/ratio_hist'] ?? NO_HIST;
-  const h: HistogramCounts = selected === 'all' || !latest ? all : latest['policy/ratio_hist_by_epoch'][selected] ?? all;
+  const h: HistogramCounts = selected === 'all' || !latest ? all : (latest['policy/ratio_hist_by_epoch'][selected] ?? all);
   // Step-after: each bin's count starts at its left edge; the last edge repeats the last bin.
-  const rows = useMemo(() => all.edges.map((x, i) => ({ x, count: h.counts[Math.min(i, h.counts.length - 1)] ?? 0 })), [all.edges, h]);
+  const rows = useMemo(
+    () => all.edges.map((x, i) => ({ x, count: h.counts[Math.min(i, h.counts.length - 1)] ?? 0 })),
+    [all.edges, h],
+  );
   const [, yMax] = niceDomain(h.counts, true);
   const yDomain = useMemo<[number, number]>(() => [0, yMax], [yMax]);
   const layer = useMemo<LayerData>(() => ({ rows, xKey: 'x', series: SERIES }), [rows]);
@@ -88,22 +101,51 @@ function HistogramBody(props: { latest: Metrics | null; selected: number | 'all'
         {!latest
           ? "The update's ratios appear after the first iteration."
           : hovered !== null
-          ? `r in [${all.edges[hovered]}, ${all.edges[hovered + 1]}): ${h.counts[hovered]} tokens (${fmtPercent(total ? (h.counts[hovered] ?? 0) / total : 0)})`
-          : `iteration ${latest.iter}${selected === 'all' ? ` · ${latest.epochs_run} epoch${latest.epochs_run === 1 ? '' : 's'}` : ` · epoch ${selected + 1}`} · ${total} tokens · mean r ${fmt(latest['policy/ratio_mean'])} · range [${fmt(latest['policy/ratio_min'])}, ${fmt(latest['policy/ratio_max'])}] · r < ${RATIO_BINS.lo}: ${h.underflow} · r ≥ ${RATIO_BINS.hi}: ${h.overflow}`}
+            ? `r in [${all.edges[hovered]}, ${all.edges[hovered + 1]}): ${h.counts[hovered]} tokens (${fmtPercent(total ? (h.counts[hovered] ?? 0) / total : 0)})`
+            : `iteration ${latest.iter}${selected === 'all' ? ` · ${latest.epochs_run} epoch${latest.epochs_run === 1 ? '' : 's'}` : ` · epoch ${selected + 1}`} · ${total} tokens · mean r ${fmt(latest['policy/ratio_mean'])} · range [${fmt(latest['policy/ratio_min'])}, ${fmt(latest['policy/ratio_max'])}] · r < ${RATIO_BINS.lo}: ${h.underflow} · r ≥ ${RATIO_BINS.hi}: ${h.overflow}`}
         {moved ? ` · dashed: the band this iteration used [${fmt(usedLo)}, ${fmt(usedHi)}]` : ''}
       </p>
     </>
   );
 }
 
-const HistogramFrame = memo(function HistogramFrame(p: { yDomain: [number, number]; lo: number; hi: number; usedLo: number | null; usedHi: number | null }) {
+const HistogramFrame = memo(function HistogramFrame(p: {
+  yDomain: [number, number];
+  lo: number;
+  hi: number;
+  usedLo: number | null;
+  usedHi: number | null;
+}) {
   const axisWidth = useAxisWidth(56);
-  const bandLabel = useMemo(() => ({ value: `clip band [${fmt(p.lo)}, ${fmt(p.hi)}]`, position: 'insideTop' as const, fill: 'var(--fg-muted)' }), [p.lo, p.hi]);
+  const bandLabel = useMemo(
+    () => ({ value: `clip band [${fmt(p.lo)}, ${fmt(p.hi)}]`, position: 'insideTop' as const, fill: 'var(--fg-muted)' }),
+    [p.lo, p.hi],
+  );
   return (
     <ComposedChart responsive style={STYLE} margin={MARGIN}>
       <CartesianGrid stroke="var(--grid)" strokeDasharray="2 4" />
-      <XAxis dataKey="x" type="number" domain={X_DOMAIN} allowDataOverflow ticks={TICKS} tick={AXIS.tick} stroke={AXIS.stroke} label={X_LABEL} height={36} />
-      <YAxis yAxisId="left" type="number" domain={p.yDomain} allowDataOverflow allowDecimals={false} tick={AXIS.tick} stroke={AXIS.stroke} label={Y_LABEL} width={axisWidth} />
+      <XAxis
+        dataKey="x"
+        type="number"
+        domain={X_DOMAIN}
+        allowDataOverflow
+        ticks={TICKS}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={X_LABEL}
+        height={36}
+      />
+      <YAxis
+        yAxisId="left"
+        type="number"
+        domain={p.yDomain}
+        allowDataOverflow
+        allowDecimals={false}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={Y_LABEL}
+        width={axisWidth}
+      />
       <ReferenceArea
         yAxisId="left"
         x1={Math.max(p.lo, RATIO_BINS.lo)}
@@ -115,8 +157,12 @@ const HistogramFrame = memo(function HistogramFrame(p: { yDomain: [number, numbe
         className="clip-band"
         label={bandLabel}
       />
-      {p.usedLo !== null ? <ReferenceLine yAxisId="left" x={p.usedLo} stroke="var(--fg-muted)" strokeDasharray="3 3" ifOverflow="discard" /> : null}
-      {p.usedHi !== null ? <ReferenceLine yAxisId="left" x={p.usedHi} stroke="var(--fg-muted)" strokeDasharray="3 3" ifOverflow="discard" /> : null}
+      {p.usedLo !== null ? (
+        <ReferenceLine yAxisId="left" x={p.usedLo} stroke="var(--fg-muted)" strokeDasharray="3 3" ifOverflow="discard" />
+      ) : null}
+      {p.usedHi !== null ? (
+        <ReferenceLine yAxisId="left" x={p.usedHi} stroke="var(--fg-muted)" strokeDasharray="3 3" ifOverflow="discard" />
+      ) : null}
       <ReferenceLine yAxisId="left" x={1} stroke="var(--fg-muted)" />
       <SeriesLayer />
       <HoverLayer snap={binOf} />

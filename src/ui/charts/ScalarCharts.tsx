@@ -23,7 +23,16 @@ const rewardBand: BandSpec = {
 };
 const REWARD: SeriesSpec[] = [{ key: 'reward/mean', label: 'mean reward', color: 'var(--series-1)' }];
 /** GRPO: groups whose completions all scored the same get advantage 0 — nothing to learn from them. */
-const REWARD_GRPO: SeriesSpec[] = [...REWARD, { key: 'grpo/frac_reward_zero_std', label: 'groups with equal rewards (right axis)', color: 'var(--series-4)', axis: 'right', dashed: true }];
+const REWARD_GRPO: SeriesSpec[] = [
+  ...REWARD,
+  {
+    key: 'grpo/frac_reward_zero_std',
+    label: 'groups with equal rewards (right axis)',
+    color: 'var(--series-4)',
+    axis: 'right',
+    dashed: true,
+  },
+];
 const ENTROPY: SeriesSpec[] = [{ key: 'policy/entropy', label: 'entropy (nats)', color: 'var(--series-2)' }];
 const VALUE: SeriesSpec[] = [
   { key: 'loss/value', label: 'value loss', color: 'var(--series-3)' },
@@ -40,7 +49,15 @@ export function RewardChart() {
   const refs = useMemo(() => (solved === undefined ? [] : [{ y: solved, label: `solved ≥ ${solved}` }]), [solved]);
   return (
     <Card title="Reward" explain="reward" testId="reward-chart">
-      <TimeChart rows={rows} markers={markers} series={grpo ? REWARD_GRPO : REWARD} band={rewardBand} yLabel="reward" rightLabel="share of groups" refs={refs} />
+      <TimeChart
+        rows={rows}
+        markers={markers}
+        series={grpo ? REWARD_GRPO : REWARD}
+        band={rewardBand}
+        yLabel="reward"
+        rightLabel="share of groups"
+        refs={refs}
+      />
     </Card>
   );
 }
@@ -61,7 +78,14 @@ export function ValueChart() {
   const algo = useLab((s) => s.loaded?.algo);
   return (
     <Card title="Value loss · explained variance" explain="value" testId="value-chart">
-      <TimeChart rows={rows} markers={markers} series={VALUE} yLabel="value loss" rightLabel="explained var." empty={algo && algo !== 'ppo' ? `No critic in this run: ${algo} has no value head.` : undefined} />
+      <TimeChart
+        rows={rows}
+        markers={markers}
+        series={VALUE}
+        yLabel="value loss"
+        rightLabel="explained var."
+        empty={algo && algo !== 'ppo' ? `No critic in this run: ${algo} has no value head.` : undefined}
+      />
     </Card>
   );
 }
@@ -92,9 +116,20 @@ export function TaskChart() {
   const rows = useLab((s) => s.rows);
   const markers = useLab((s) => s.markers);
   // Joined into one string so the selection is a primitive (stable across renders).
-  const names = useLab((s) => (s.latest ? Object.keys(s.latest).filter((k) => k.startsWith('task/')).join('\n') : null));
+  const names = useLab((s) =>
+    s.latest
+      ? Object.keys(s.latest)
+          .filter((k) => k.startsWith('task/'))
+          .join('\n')
+      : null,
+  );
   const series = useMemo<SeriesSpec[]>(
-    () => (names ? names.split('\n') : []).map((k, i) => ({ key: k, label: k.slice('task/'.length), color: TASK_COLORS[i % TASK_COLORS.length]! })),
+    () =>
+      (names ? names.split('\n') : []).map((k, i) => ({
+        key: k,
+        label: k.slice('task/'.length),
+        color: TASK_COLORS[i % TASK_COLORS.length]!,
+      })),
     [names],
   );
   if (names === '') return null;

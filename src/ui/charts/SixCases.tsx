@@ -16,9 +16,21 @@ import { TimeChart, type SeriesSpec } from './TimeChart';
 
 const total = (c: CaseCounts) => CASE_NAMES.reduce((s, k) => s + c[k], 0);
 
-const CASE_SERIES: SeriesSpec[] = [...CASE_INFO, NO_SIGNAL].map((c) => ({ key: `cases/${c.name}`, label: c.n ? `case ${c.n}` : 'no signal', color: c.color }));
+const CASE_SERIES: SeriesSpec[] = [...CASE_INFO, NO_SIGNAL].map((c) => ({
+  key: `cases/${c.name}`,
+  label: c.n ? `case ${c.n}` : 'no signal',
+  color: c.color,
+}));
 
-function CaseTable({ minibatch, iteration, mbLabel }: { minibatch: CaseCounts | null; iteration: CaseCounts | null; mbLabel: string }) {
+function CaseTable({
+  minibatch,
+  iteration,
+  mbLabel,
+}: {
+  minibatch: CaseCounts | null;
+  iteration: CaseCounts | null;
+  mbLabel: string;
+}) {
   const mbTotal = minibatch ? total(minibatch) : 0;
   const itTotal = iteration ? total(iteration) : 0;
   const cell = (counts: CaseCounts | null, sum: number, name: CaseName) =>
@@ -54,7 +66,9 @@ function CaseTable({ minibatch, iteration, mbLabel }: { minibatch: CaseCounts | 
             <td>
               <code>{c.picks}</code>
             </td>
-            <td>{c.n === 0 ? 'none' : c.flows ? `flows (${c.effect})` : <strong>zero ({c.effect.replace('clipped: ', '')})</strong>}</td>
+            <td>
+              {c.n === 0 ? 'none' : c.flows ? `flows (${c.effect})` : <strong>zero ({c.effect.replace('clipped: ', '')})</strong>}
+            </td>
             <td className="num" data-testid={`case-mb-${c.n}`}>
               {cell(minibatch, mbTotal, c.name)}
             </td>
@@ -81,7 +95,10 @@ export function SixCases() {
   // The minibatch carries the clip range it was trained with; before any, the sliders' values.
   const eps = mb ? mb.data.eps : draftEps;
   const epsHigh = mb ? mb.data.epsHigh : previewEpsHigh;
-  const points = useMemo(() => (mb ? tokenPoints(mb.data, eps, epsHigh, clipped) : { pos: [], neg: [] }), [mb, eps, epsHigh, clipped]);
+  const points = useMemo(
+    () => (mb ? tokenPoints(mb.data, eps, epsHigh, clipped) : { pos: [], neg: [] }),
+    [mb, eps, epsHigh, clipped],
+  );
   const mbLabel = mb ? `minibatch ${mb.data.minibatch + 1}, epoch ${mb.data.epoch + 1}` : 'minibatch';
   return (
     <Card title="The six cases" explain={['cases', 'surrogate', 'casesTime']} testId="six-cases" className="wide">
@@ -90,14 +107,40 @@ export function SixCases() {
           <CaseTable minibatch={mb?.data.counts ?? null} iteration={latest?.['policy/cases'] ?? null} mbLabel={mbLabel} />
           <p className="chart-note">
             {mb ? `iteration ${mb.iteration} · ${mbLabel} · ` : ''}
-            {clipped ? 'cases 4 and 5 are clipped: the min picks a constant, so their gradient is zero.' : 'REINFORCE: nothing is clipped, gradient flows in every case.'}
+            {clipped
+              ? 'cases 4 and 5 are clipped: the min picks a constant, so their gradient is zero.'
+              : 'REINFORCE: nothing is clipped, gradient flows in every case.'}
           </p>
         </div>
-        <SurrogatePlot sign={1} points={points.pos} eps={eps} epsHigh={epsHigh} previewEps={draftEps} previewEpsHigh={previewEpsHigh} clipped={clipped} />
-        <SurrogatePlot sign={-1} points={points.neg} eps={eps} epsHigh={epsHigh} previewEps={draftEps} previewEpsHigh={previewEpsHigh} clipped={clipped} />
+        <SurrogatePlot
+          sign={1}
+          points={points.pos}
+          eps={eps}
+          epsHigh={epsHigh}
+          previewEps={draftEps}
+          previewEpsHigh={previewEpsHigh}
+          clipped={clipped}
+        />
+        <SurrogatePlot
+          sign={-1}
+          points={points.neg}
+          eps={eps}
+          epsHigh={epsHigh}
+          previewEps={draftEps}
+          previewEpsHigh={previewEpsHigh}
+          clipped={clipped}
+        />
       </div>
       <h3>Share of tokens per case, over iterations</h3>
-      <TimeChart rows={rows} markers={markers} series={CASE_SERIES} yLabel="share of tokens" tickFormat={fmtPercent} fromZero height="11rem" />
+      <TimeChart
+        rows={rows}
+        markers={markers}
+        series={CASE_SERIES}
+        yLabel="share of tokens"
+        tickFormat={fmtPercent}
+        fromZero
+        height="11rem"
+      />
     </Card>
   );
 }

@@ -8,7 +8,19 @@
  * a component per point, too slow to redraw per minibatch), with their own hover readout.
  */
 import { createContext, memo, useContext, useMemo, useState, type MouseEvent } from 'react';
-import { CartesianGrid, ComposedChart, DefaultZIndexes, Line, ReferenceArea, ReferenceLine, XAxis, YAxis, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts';
+import {
+  CartesianGrid,
+  ComposedChart,
+  DefaultZIndexes,
+  Line,
+  ReferenceArea,
+  ReferenceLine,
+  XAxis,
+  YAxis,
+  useXAxisScale,
+  useYAxisScale,
+  ZIndexLayer,
+} from 'recharts';
 import { surrogateValue } from '../../engine/cases';
 import type { MinibatchData } from '../../worker/protocol';
 import { fmt, fmtExact } from '../format';
@@ -29,7 +41,12 @@ export interface TokenPoint {
 const MAX_POINTS = 400;
 
 /** Splits the minibatch's tokens by the sign of A, at most MAX_POINTS each (evenly strided). */
-export function tokenPoints(m: MinibatchData, eps: number, epsHigh: number, clipped: boolean): { pos: TokenPoint[]; neg: TokenPoint[] } {
+export function tokenPoints(
+  m: MinibatchData,
+  eps: number,
+  epsHigh: number,
+  clipped: boolean,
+): { pos: TokenPoint[]; neg: TokenPoint[] } {
   const pos: TokenPoint[] = [];
   const neg: TokenPoint[] = [];
   for (let j = 0; j < m.rows.length; j++) {
@@ -44,7 +61,8 @@ export function tokenPoints(m: MinibatchData, eps: number, epsHigh: number, clip
       (a > 0 ? pos : neg).push({ r, y, a, c, flows: m.flows[k]! });
     }
   }
-  const thin = (xs: TokenPoint[]) => (xs.length <= MAX_POINTS ? xs : xs.filter((_, i) => i % Math.ceil(xs.length / MAX_POINTS) === 0));
+  const thin = (xs: TokenPoint[]) =>
+    xs.length <= MAX_POINTS ? xs : xs.filter((_, i) => i % Math.ceil(xs.length / MAX_POINTS) === 0);
   return { pos: thin(pos), neg: thin(neg) };
 }
 
@@ -110,7 +128,8 @@ function Readout({ p, clipped }: { p: TokenPoint | null; clipped: boolean }) {
   return (
     <p className="chart-note dot-readout" role="status">
       <span className="swatch" style={{ background: info.color }} />
-      case {info.n} ({info.effect}) · r = {fmtExact(p.r)} · A = {fmtExact(p.a)} · L/|A| = {fmtExact(p.y)} · min picks {picks} · gradient {p.flows ? 'flows' : 'zero'}
+      case {info.n} ({info.effect}) · r = {fmtExact(p.r)} · A = {fmtExact(p.a)} · L/|A| = {fmtExact(p.y)} · min picks {picks} ·
+      gradient {p.flows ? 'flows' : 'zero'}
     </p>
   );
 }
@@ -156,7 +175,7 @@ export function SurrogatePlot({ points: latest, ...props }: SurrogatePlotProps) 
       <DotsContext value={dots}>
         <CurveChart {...props} lo={lo} hi={hi} />
       </DotsContext>
-      <Readout p={hovered === null ? null : points[hovered] ?? null} clipped={props.clipped} />
+      <Readout p={hovered === null ? null : (points[hovered] ?? null)} clipped={props.clipped} />
     </div>
   );
 }
@@ -167,18 +186,62 @@ const CurveChart = memo(function CurveChart(p: CurveProps) {
   const { sign, eps, epsHigh, clipped, lo, hi } = p;
   const line = useMemo(() => curve(sign, lo, hi, eps, epsHigh, clipped), [sign, lo, hi, eps, epsHigh, clipped]);
   const xDomain = useMemo(() => [lo, hi], [lo, hi]);
-  const yOf = useMemo(() => (r: number) => (clipped ? surrogateValue(r, sign, eps, epsHigh) : r * sign), [sign, eps, epsHigh, clipped]);
+  const yOf = useMemo(
+    () => (r: number) => (clipped ? surrogateValue(r, sign, eps, epsHigh) : r * sign),
+    [sign, eps, epsHigh, clipped],
+  );
   const preview = p.previewEps !== eps || p.previewEpsHigh !== epsHigh;
   const axisWidth = useAxisWidth(48);
   return (
     <ComposedChart responsive style={STYLE} data={line} margin={MARGIN}>
       <CartesianGrid stroke="var(--grid)" strokeDasharray="2 4" />
-      <XAxis dataKey="r" type="number" domain={xDomain} tickCount={6} tickFormatter={tick2} tick={AXIS.tick} stroke={AXIS.stroke} label={X_LABEL} height={36} />
-      <YAxis type="number" domain={Y_DOMAIN} tickFormatter={tick2} tick={AXIS.tick} stroke={AXIS.stroke} label={Y_LABEL} width={axisWidth} />
-      <ReferenceArea x1={Math.max(lo, 1 - eps)} x2={Math.min(hi, 1 + epsHigh)} fill="var(--band)" fillOpacity={0.5} ifOverflow="hidden" />
-      {preview ? <ReferenceArea x1={Math.max(lo, 1 - p.previewEps)} x2={Math.min(hi, 1 + p.previewEpsHigh)} fill="none" stroke="var(--band-edge)" strokeDasharray="4 3" ifOverflow="hidden" /> : null}
+      <XAxis
+        dataKey="r"
+        type="number"
+        domain={xDomain}
+        tickCount={6}
+        tickFormatter={tick2}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={X_LABEL}
+        height={36}
+      />
+      <YAxis
+        type="number"
+        domain={Y_DOMAIN}
+        tickFormatter={tick2}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={Y_LABEL}
+        width={axisWidth}
+      />
+      <ReferenceArea
+        x1={Math.max(lo, 1 - eps)}
+        x2={Math.min(hi, 1 + epsHigh)}
+        fill="var(--band)"
+        fillOpacity={0.5}
+        ifOverflow="hidden"
+      />
+      {preview ? (
+        <ReferenceArea
+          x1={Math.max(lo, 1 - p.previewEps)}
+          x2={Math.min(hi, 1 + p.previewEpsHigh)}
+          fill="none"
+          stroke="var(--band-edge)"
+          strokeDasharray="4 3"
+          ifOverflow="hidden"
+        />
+      ) : null}
       <ReferenceLine x={1} stroke="var(--fg-muted)" />
-      <Line dataKey="unclipped" name="r·A" stroke="var(--fg-muted)" strokeDasharray="4 4" dot={false} activeDot={false} isAnimationActive={false} />
+      <Line
+        dataKey="unclipped"
+        name="r·A"
+        stroke="var(--fg-muted)"
+        strokeDasharray="4 4"
+        dot={false}
+        activeDot={false}
+        isAnimationActive={false}
+      />
       <Line dataKey="y" name="L(r)" stroke="var(--fg)" strokeWidth={2} dot={false} activeDot={false} isAnimationActive={false} />
       <TokenDots lo={lo} hi={hi} yOf={yOf} />
     </ComposedChart>

@@ -89,9 +89,14 @@ export function TimeChart(p: TimeChartProps) {
   const right = p.series.filter((s) => s.axis === 'right').map((s) => s.key);
   const refs = p.refs ?? NO_REFS;
   const xDomain = useDomain(rows.length ? iterationDomain(rows[0]!.from, rows[rows.length - 1]!.iter) : [0, 1]);
-  const yDomain = useDomain(niceDomain([...valuesOf(rows, left, p.band), ...refs.filter((r) => r.axis !== 'right').map((r) => r.y)], p.fromZero));
+  const yDomain = useDomain(
+    niceDomain([...valuesOf(rows, left, p.band), ...refs.filter((r) => r.axis !== 'right').map((r) => r.y)], p.fromZero),
+  );
   const y2Domain = useDomain(niceDomain(valuesOf(rows, right)));
-  const layer = useMemo<LayerData>(() => ({ rows, xKey: 'iter', series: p.series, ...(p.band ? { band: p.band } : {}) }), [rows, p.series, p.band]);
+  const layer = useMemo<LayerData>(
+    () => ({ rows, xKey: 'iter', series: p.series, ...(p.band ? { band: p.band } : {}) }),
+    [rows, p.series, p.band],
+  );
   const hover = useMemo(() => ({ hovered, onHover: setHovered }), [hovered]);
   const hasData = rows.some((r) => p.series.some((s) => typeof r[s.key] === 'number'));
   const shownRow = rows[hovered ?? rows.length - 1];
@@ -115,7 +120,14 @@ export function TimeChart(p: TimeChartProps) {
           />
         </HoverContext>
       </LayerContext>
-      <ValueLegend series={p.series} band={p.band} row={shownRow} hovering={hovered !== null} markers={markers} format={p.valueFormat ?? fmtExact} />
+      <ValueLegend
+        series={p.series}
+        band={p.band}
+        row={shownRow}
+        hovering={hovered !== null}
+        markers={markers}
+        format={p.valueFormat ?? fmtExact}
+      />
     </div>
   );
 }
@@ -143,11 +155,51 @@ const Frame = memo(function Frame(p: FrameProps) {
   return (
     <ComposedChart responsive style={style} margin={margin}>
       <CartesianGrid stroke="var(--grid)" strokeDasharray="2 4" />
-      <XAxis dataKey="iter" type="number" domain={p.xDomain} allowDataOverflow allowDecimals={false} tick={AXIS.tick} stroke={AXIS.stroke} label={X_LABEL} height={36} />
-      <YAxis yAxisId="left" type="number" domain={p.yDomain} allowDataOverflow tickFormatter={p.tickFormat} tick={AXIS.tick} stroke={AXIS.stroke} label={yLabel} width={axisWidth} />
-      {p.y2Domain ? <YAxis yAxisId="right" orientation="right" type="number" domain={p.y2Domain} allowDataOverflow tickFormatter={p.tickFormat} tick={AXIS.tick} stroke={AXIS.stroke} label={rightLabel} width={axisWidth} /> : null}
+      <XAxis
+        dataKey="iter"
+        type="number"
+        domain={p.xDomain}
+        allowDataOverflow
+        allowDecimals={false}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={X_LABEL}
+        height={36}
+      />
+      <YAxis
+        yAxisId="left"
+        type="number"
+        domain={p.yDomain}
+        allowDataOverflow
+        tickFormatter={p.tickFormat}
+        tick={AXIS.tick}
+        stroke={AXIS.stroke}
+        label={yLabel}
+        width={axisWidth}
+      />
+      {p.y2Domain ? (
+        <YAxis
+          yAxisId="right"
+          orientation="right"
+          type="number"
+          domain={p.y2Domain}
+          allowDataOverflow
+          tickFormatter={p.tickFormat}
+          tick={AXIS.tick}
+          stroke={AXIS.stroke}
+          label={rightLabel}
+          width={axisWidth}
+        />
+      ) : null}
       {p.refs.map((r) => (
-        <ReferenceLine key={r.label} yAxisId={r.axis ?? 'left'} y={r.y} stroke="var(--fg-muted)" strokeDasharray="1 3" label={r.label} />
+        <ReferenceLine
+          key={r.label}
+          yAxisId={r.axis ?? 'left'}
+          y={r.y}
+          stroke="var(--fg-muted)"
+          strokeDasharray="1 3"
+          label={r.label}
+        />
       ))}
       {markerEls}
       <SeriesLayer />
@@ -160,7 +212,21 @@ const Frame = memo(function Frame(p: FrameProps) {
  * The legend, which is also the readout: each series with its exact value at the hovered
  * iteration, or at the latest one when the pointer is elsewhere.
  */
-function ValueLegend({ series, band, row, hovering, markers, format }: { series: SeriesSpec[]; band?: BandSpec; row: HistoryRow | undefined; hovering: boolean; markers: readonly Marker[]; format: (v: number) => string }) {
+function ValueLegend({
+  series,
+  band,
+  row,
+  hovering,
+  markers,
+  format,
+}: {
+  series: SeriesSpec[];
+  band?: BandSpec;
+  row: HistoryRow | undefined;
+  hovering: boolean;
+  markers: readonly Marker[];
+  format: (v: number) => string;
+}) {
   const here = row ? markers.filter((m) => m.iter >= row.from && m.iter <= row.iter) : [];
   return (
     <div className="value-legend" aria-live="off">

@@ -15,7 +15,16 @@ export const AXIS = {
   stroke: 'var(--grid-strong)',
 } as const;
 
-export const axisLabel = (value: string, axis: 'x' | 'y' | 'y2'): { value: string; position: 'insideBottom' | 'insideLeft' | 'insideRight'; angle?: number; offset?: number; style: { fill: string; fontSize: string; textAnchor: 'middle' } } => ({
+export const axisLabel = (
+  value: string,
+  axis: 'x' | 'y' | 'y2',
+): {
+  value: string;
+  position: 'insideBottom' | 'insideLeft' | 'insideRight';
+  angle?: number;
+  offset?: number;
+  style: { fill: string; fontSize: string; textAnchor: 'middle' };
+} => ({
   value,
   position: axis === 'x' ? 'insideBottom' : axis === 'y' ? 'insideLeft' : 'insideRight',
   ...(axis === 'x' ? { offset: -2 } : { angle: axis === 'y' ? -90 : 90, offset: 10 }),
@@ -44,10 +53,20 @@ export function markerLines(markers: readonly Marker[], xDomain: readonly [numbe
       stroke="var(--marker)"
       strokeDasharray="4 3"
       ifOverflow="discard"
-      label={i >= markers.length - LABELLED_MARKERS ? { value: m.label, position: hi > lo && (m.iter - lo) / (hi - lo) > 0.5 ? 'insideTopRight' : 'insideTopLeft', fill: 'var(--marker)', className: 'marker-label' } : undefined}
+      label={
+        i >= markers.length - LABELLED_MARKERS
+          ? {
+              value: m.label,
+              position: hi > lo && (m.iter - lo) / (hi - lo) > 0.5 ? 'insideTopRight' : 'insideTopLeft',
+              fill: 'var(--marker)',
+              className: 'marker-label',
+            }
+          : undefined
+      }
     />
   ));
 }
 
 /** "iteration 12", or "iterations 9–12 (mean of 4)" once the history is downsampled. */
-export const iterationLabel = (row: HistoryRow): string => (row.n > 1 ? `iterations ${row.from}–${row.iter} (mean of ${row.n})` : `iteration ${row.iter}`);
+export const iterationLabel = (row: HistoryRow): string =>
+  row.n > 1 ? `iterations ${row.from}–${row.iter} (mean of ${row.n})` : `iteration ${row.iter}`;

@@ -43,7 +43,14 @@ export const HoverContext = createContext<HoverState>({ hovered: null, onHover: 
 const num = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** "M x y L x y …" with a break wherever a value is missing (null = not applicable). */
-function linePath(rows: readonly Row[], xKey: string, key: string, x: (v: number) => number | undefined, y: (v: number) => number | undefined, step: boolean): string {
+function linePath(
+  rows: readonly Row[],
+  xKey: string,
+  key: string,
+  x: (v: number) => number | undefined,
+  y: (v: number) => number | undefined,
+  step: boolean,
+): string {
   let d = '';
   let open = false;
   for (const r of rows) {
@@ -63,7 +70,13 @@ function linePath(rows: readonly Row[], xKey: string, key: string, x: (v: number
   return d;
 }
 
-function bandPath(rows: readonly Row[], xKey: string, band: NonNullable<LayerData['band']>, x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
+function bandPath(
+  rows: readonly Row[],
+  xKey: string,
+  band: NonNullable<LayerData['band']>,
+  x: (v: number) => number | undefined,
+  y: (v: number) => number | undefined,
+): string {
   const top: string[] = [];
   const bottom: string[] = [];
   for (const r of rows) {
@@ -92,7 +105,9 @@ export function SeriesLayer({ yAxisId = 'left' }: { yAxisId?: string }) {
   return (
     <ZIndexLayer zIndex={DefaultZIndexes.line}>
       <g className="series-layer">
-        {band ? <path d={bandPath(rows, xKey, band, sx, (v) => yLeft(v))} fill={band.color} fillOpacity={0.18} stroke="none" /> : null}
+        {band ? (
+          <path d={bandPath(rows, xKey, band, sx, (v) => yLeft(v))} fill={band.color} fillOpacity={0.18} stroke="none" />
+        ) : null}
         {series.map((s) => {
           const y = s.axis === 'right' ? yRight : yLeft;
           if (!y) return null;
@@ -102,8 +117,17 @@ export function SeriesLayer({ yAxisId = 'left' }: { yAxisId?: string }) {
           const first = d.match(/^M([-\d.]+)/)?.[1];
           return (
             <g key={s.key} data-series={s.key}>
-              {s.area && d && first !== undefined && base !== undefined ? <path d={`${d}V${base.toFixed(1)}H${first}Z`} fill={s.color} fillOpacity={0.4} stroke="none" /> : null}
-              <path d={d} fill="none" stroke={s.color} strokeWidth={s.area ? 1.5 : 2} strokeDasharray={s.dashed ? '5 3' : undefined} strokeLinejoin="round" />
+              {s.area && d && first !== undefined && base !== undefined ? (
+                <path d={`${d}V${base.toFixed(1)}H${first}Z`} fill={s.color} fillOpacity={0.4} stroke="none" />
+              ) : null}
+              <path
+                d={d}
+                fill="none"
+                stroke={s.color}
+                strokeWidth={s.area ? 1.5 : 2}
+                strokeDasharray={s.dashed ? '5 3' : undefined}
+                strokeLinejoin="round"
+              />
               {s.dots
                 ? rows.map((r, i) => {
                     const xv = r[xKey];
@@ -164,16 +188,28 @@ export function HoverLayer({ snap }: { snap?: (x: number) => number | null }) {
   return (
     <ZIndexLayer zIndex={DefaultZIndexes.cursorLine}>
       <g className="hover-layer">
-        {px !== undefined ? <line x1={px} x2={px} y1={area.y} y2={area.y + area.height} stroke="var(--fg-muted)" strokeDasharray="2 2" /> : null}
+        {px !== undefined ? (
+          <line x1={px} x2={px} y1={area.y} y2={area.y + area.height} stroke="var(--fg-muted)" strokeDasharray="2 2" />
+        ) : null}
         {row && px !== undefined
           ? series.map((s) => {
               const y = s.axis === 'right' ? yRight : yLeft;
               const v = row[s.key];
               const py = y && num(v) ? y(v) : undefined;
-              return py === undefined || s.shape === 'step' ? null : <circle key={s.key} cx={px} cy={py} r={4} fill={s.color} stroke="var(--bg)" />;
+              return py === undefined || s.shape === 'step' ? null : (
+                <circle key={s.key} cx={px} cy={py} r={4} fill={s.color} stroke="var(--bg)" />
+              );
             })
           : null}
-        <rect x={area.x} y={area.y} width={Math.max(0, area.width)} height={Math.max(0, area.height)} fill="transparent" onMouseMove={move} onMouseLeave={() => onHover(null)} />
+        <rect
+          x={area.x}
+          y={area.y}
+          width={Math.max(0, area.width)}
+          height={Math.max(0, area.height)}
+          fill="transparent"
+          onMouseMove={move}
+          onMouseLeave={() => onHover(null)}
+        />
       </g>
     </ZIndexLayer>
   );

@@ -16,7 +16,10 @@ export function ExplainText({ id }: { id: ExplainId }) {
       </blockquote>
       {'metrics' in e && e.metrics ? (
         <p className="metric-names">
-          Metrics: {e.metrics.map((m) => <code key={m}>{m}</code>)}
+          Metrics:{' '}
+          {e.metrics.map((m) => (
+            <code key={m}>{m}</code>
+          ))}
         </p>
       ) : null}
     </div>
@@ -24,7 +27,15 @@ export function ExplainText({ id }: { id: ExplainId }) {
 }
 
 /** A titled card with a "?" that toggles its explanation. */
-export function Card(props: { title: ReactNode; explain: ExplainId | ExplainId[]; testId?: string; className?: string; tools?: ReactNode; children: ReactNode; attrs?: Record<string, string> }) {
+export function Card(props: {
+  title: ReactNode;
+  explain: ExplainId | ExplainId[];
+  testId?: string;
+  className?: string;
+  tools?: ReactNode;
+  children: ReactNode;
+  attrs?: Record<string, string>;
+}) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const ids = Array.isArray(props.explain) ? props.explain : [props.explain];

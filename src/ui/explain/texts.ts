@@ -17,7 +17,7 @@ export const EXPLAIN = {
   ratio: {
     title: 'Ratio histogram',
     body: [
-      'Every completion token of this iteration\'s update, binned by its importance ratio r = π_θ(token) / π_old(token), measured just before each gradient step. Pick one epoch to see how ratios spread as the policy moves away from π_old over the epochs.',
+      "Every completion token of this iteration's update, binned by its importance ratio r = π_θ(token) / π_old(token), measured just before each gradient step. Pick one epoch to see how ratios spread as the policy moves away from π_old over the epochs.",
       'The shaded band is the clip range [1 − ε, 1 + ε_high]; it follows the ε sliders at once, before the next iteration uses them (dashed lines mark the band this iteration ran with, when different). With 1 epoch and 1 minibatch every ratio is exactly 1: the first gradient step is taken where π_θ = π_old.',
       'Healthy early training keeps ratios within about [0.7, 1.3]; ratios of 2, 10 or 0.1 mean the step is too large (lower the learning rate or the epochs).',
     ],
@@ -32,13 +32,20 @@ export const EXPLAIN = {
       'CleanRL clipfrac: tokens with |r − 1| > ε whatever the sign of A (cases 3–6), so it is never smaller. The engine reports it as one number (not split by side).',
       'Around 0.005–0.02 early in training is normal; a clip fraction that climbs toward 0.3 says each iteration tries to move further than ε allows.',
     ],
-    seed: 'If A_t > 0, L_t = min(r_t, 1 + ε)A_t: once r_t > 1 + ε, you stop getting more credit … If A_t < 0 … once r_t < 1 − ε, further suppression doesn\'t pay — floor hit.',
-    metrics: ['policy/clipfrac', 'policy/clipfrac_low', 'policy/clipfrac_high', 'policy/clipfrac_cleanrl', 'policy/clipfrac_cleanrl_low', 'policy/clipfrac_cleanrl_high'],
+    seed: "If A_t > 0, L_t = min(r_t, 1 + ε)A_t: once r_t > 1 + ε, you stop getting more credit … If A_t < 0 … once r_t < 1 − ε, further suppression doesn't pay — floor hit.",
+    metrics: [
+      'policy/clipfrac',
+      'policy/clipfrac_low',
+      'policy/clipfrac_high',
+      'policy/clipfrac_cleanrl',
+      'policy/clipfrac_cleanrl_low',
+      'policy/clipfrac_cleanrl_high',
+    ],
   },
   klPosition: {
     title: 'KL to the reference, by completion position',
     body: [
-      'For this iteration\'s rollout: the KL of the policy to the frozen reference (the SFT checkpoint) at each completion position, averaged over the completions that reach it.',
+      "For this iteration's rollout: the KL of the policy to the frozen reference (the SFT checkpoint) at each completion position, averaged over the completions that reach it.",
       'Two lines: the sample estimator in use (k1 = −d, k2 = d²/2 or k3 = e^d − 1 − d with d = lp_ref − lp; k1 can go negative on a token) and the exact KL over the whole vocabulary, which the tiny vocabulary makes cheap. The estimator is what the reward or the loss uses; the exact KL is what it estimates.',
     ],
     seed: 'You typically also tether the full distribution to a reference π_ref (often the SFT checkpoint) with a KL guardrail … clipping is the local proxy, KL is the global guardrail.',
@@ -47,7 +54,7 @@ export const EXPLAIN = {
   klTime: {
     title: 'KL to the reference over iterations, and β',
     body: [
-      'Per token: the estimator\'s KL averaged over completion tokens (kl/ref_per_token). Per completion: the KL summed over a completion and averaged over the batch (kl/ref, and kl/ref_exact for the exact KL), the quantity adaptive β steers toward its target.',
+      "Per token: the estimator's KL averaged over completion tokens (kl/ref_per_token). Per completion: the KL summed over a completion and averaged over the batch (kl/ref, and kl/ref_exact for the exact KL), the quantity adaptive β steers toward its target.",
       'β (right axis) weighs the KL in the reward (TRL PPO) or in the loss (TRL GRPO). With adaptive β on, β grows while the KL is above the target and shrinks below it, by at most 20% × batch / horizon per iteration. A KL to the reference that stays negative means an estimator or masking bug.',
     ],
     seed: 'R ← R_raw − β KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) or add an explicit penalty +β E[KL(π_θ ‖ π_ref)] and adapt β to hit a target KL/token.',
@@ -65,7 +72,7 @@ export const EXPLAIN = {
   surrogate: {
     title: 'L(r) for A > 0 and A < 0',
     body: [
-      'The per-token objective L = min(r·A, clip(r, 1 − ε, 1 + ε_high)·A), drawn against r for A = +1 and A = −1 (each token\'s L scales with |A|). Where the curve is flat the gradient is zero: right of the band for A > 0 (case 5), left of it for A < 0 (case 4). The dashed line is the unclipped r·A.',
+      "The per-token objective L = min(r·A, clip(r, 1 − ε, 1 + ε_high)·A), drawn against r for A = +1 and A = −1 (each token's L scales with |A|). Where the curve is flat the gradient is zero: right of the band for A > 0 (case 5), left of it for A < 0 (case 4). The dashed line is the unclipped r·A.",
       'Dots are the tokens of the minibatch just trained, placed at their ratio and coloured by the case the engine assigned; the update pushes dots on sloped parts along the slope and leaves dots on flat parts alone. A dashed band previews ε from the sliders when it differs from the ε this minibatch used.',
     ],
     seed: 'L_t(θ) = min(r_t A_t, clip(r_t, 1 − ε, 1 + ε) A_t). If A_t > 0, L_t = min(r_t, 1 + ε) A_t … If A_t < 0, L_t = max(r_t, 1 − ε) A_t.',
@@ -73,7 +80,7 @@ export const EXPLAIN = {
   casesTime: {
     title: 'Cases over iterations',
     body: [
-      'Each case\'s share of the iteration\'s update tokens (counts from policy/cases divided by their total), stacked. The clipped cases 4 and 5 together are TRL\'s clip fraction; cases 3–6 make CleanRL\'s (for tokens with a signal).',
+      "Each case's share of the iteration's update tokens (counts from policy/cases divided by their total), stacked. The clipped cases 4 and 5 together are TRL's clip fraction; cases 3–6 make CleanRL's (for tokens with a signal).",
     ],
     seed: 'The min-with-clip biases you toward conservative steps on purpose. You give up some local optimality in exchange for lower variance and fewer catastrophic jumps.',
     metrics: ['policy/cases'],
@@ -81,7 +88,7 @@ export const EXPLAIN = {
   reward: {
     title: 'Reward',
     body: [
-      'The task\'s reward of the iteration\'s completions: the mean, and a band of ± one standard deviation across the batch. This is the objective J(θ) that everything else serves; the dotted line is the mean reward at which the task counts as learned.',
+      "The task's reward of the iteration's completions: the mean, and a band of ± one standard deviation across the batch. This is the objective J(θ) that everything else serves; the dotted line is the mean reward at which the task counts as learned.",
     ],
     seed: 'The quantity we care about is the expected reward of completions drawn from π_θ: J(θ) = E[R(q, o_1:T)].',
     metrics: ['reward/mean', 'reward/std'],
@@ -89,7 +96,7 @@ export const EXPLAIN = {
   entropy: {
     title: 'Entropy',
     body: [
-      'Entropy of the policy\'s full next-token distribution, averaged over completion tokens of the rollout. It falls as the policy grows confident; a collapse to 0 means it no longer explores. The entropy coefficient c_ent adds a bonus for keeping it up.',
+      "Entropy of the policy's full next-token distribution, averaged over completion tokens of the rollout. It falls as the policy grows confident; a collapse to 0 means it no longer explores. The entropy coefficient c_ent adds a bonus for keeping it up.",
     ],
     seed: 'L(θ, φ) = −J_PPO(θ) + c_v E[(V_φ − V̂)²] − c_ent E[H(π_θ)] + β E[KL(π_θ ‖ π_ref)]',
     metrics: ['policy/entropy'],
@@ -105,7 +112,7 @@ export const EXPLAIN = {
   approxkl: {
     title: 'Approx KL to π_old',
     body: [
-      'How far the update moved the policy from the one that sampled the batch: mean((r − 1) − log r) over update tokens (CleanRL approx_kl, the k3 estimator). Around 1e-3 early in training is normal; the early-stop KL ends an iteration\'s remaining epochs when it passes its target.',
+      "How far the update moved the policy from the one that sampled the batch: mean((r − 1) − log r) over update tokens (CleanRL approx_kl, the k3 estimator). Around 1e-3 early in training is normal; the early-stop KL ends an iteration's remaining epochs when it passes its target.",
     ],
     seed: 'Take a few epochs of updates while monitoring empirical KL/token; stop early or adapt β if KL overshoots.',
     metrics: ['policy/approxkl'],
@@ -115,13 +122,13 @@ export const EXPLAIN = {
     body: [
       'Mean number of completion tokens (EOS included) per completion. Watch it under the loss types: with grpo (1/|o| per sequence) long wrong answers are penalised less per token, so lengths can drift; bnpo and dr_grpo weigh every token alike.',
     ],
-    seed: 'The inner mean 1/|o| Σ_t neutralizes length bias so long completions don\'t dominate by having more tokens.',
+    seed: "The inner mean 1/|o| Σ_t neutralizes length bias so long completions don't dominate by having more tokens.",
     metrics: ['completions/mean_length'],
   },
   task: {
     title: 'Task diagnostics',
     body: [
-      'Measures the task computes besides its reward, averaged over the batch: e.g. sort\'s exact (share of completions fully sorted) or sentiment\'s grammatical (a reward that can be gamed: watch it fall when β = 0).',
+      "Measures the task computes besides its reward, averaged over the batch: e.g. sort's exact (share of completions fully sorted) or sentiment's grammatical (a reward that can be gamed: watch it fall when β = 0).",
     ],
     seed: 'This is the "real" objective: push the model distribution toward sequences that score higher under your reward.',
   },
@@ -138,7 +145,7 @@ export const EXPLAIN = {
     body: [
       'The tfjs backend training runs on, in a Web Worker so the page never waits for it. Auto tries WebGPU, then WebGL, wasm and cpu, and says why each one before was skipped. A run replays bit-identically on cpu, wasm and WebGL; across backends numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
     ],
-    seed: 'We don\'t regenerate fresh rollouts after every micro-update — the model is huge, and sampling is expensive.',
+    seed: "We don't regenerate fresh rollouts after every micro-update — the model is huge, and sampling is expensive.",
   },
 } satisfies Record<string, Explanation>;
 

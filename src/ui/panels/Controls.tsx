@@ -57,7 +57,13 @@ export function Controls() {
             </ul>
           </div>
         ) : null}
-        <button type="button" className="primary" disabled={configErrors.length > 0} onClick={applyAndReset} data-testid="apply-reset">
+        <button
+          type="button"
+          className="primary"
+          disabled={configErrors.length > 0}
+          onClick={applyAndReset}
+          data-testid="apply-reset"
+        >
           {pending ? `Apply ${pending} change${pending > 1 ? 's' : ''} and reset` : 'Reset with these settings'}
         </button>
       </section>

@@ -26,7 +26,12 @@ export function CopyLink() {
   };
   return (
     <div className="copy-link">
-      <button type="button" onClick={() => void copy()} data-testid="copy-link" title="Copy a link that replays this run: settings and live edits">
+      <button
+        type="button"
+        onClick={() => void copy()}
+        data-testid="copy-link"
+        title="Copy a link that replays this run: settings and live edits"
+      >
         Copy lab link
       </button>
       {link ? (

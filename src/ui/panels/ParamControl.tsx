@@ -32,7 +32,12 @@ function AdaptedBeta() {
 function LiveStatus({ k }: { k: ParamKey }) {
   const edit = useLab((s) => (isLiveKey(k) ? s.liveEdits[k] : undefined));
   if (!edit) return null;
-  const text = edit.appliedAt !== null ? `took effect at iteration ${edit.appliedAt}` : edit.queuedFor !== null ? `queued for iteration ${edit.queuedFor}` : 'sent…';
+  const text =
+    edit.appliedAt !== null
+      ? `took effect at iteration ${edit.appliedAt}`
+      : edit.queuedFor !== null
+        ? `queued for iteration ${edit.queuedFor}`
+        : 'sent…';
   return (
     <span className={`live-status ${edit.appliedAt !== null ? 'applied' : 'queued'}`} data-testid={`${flagOf(k)}-status`}>
       {text}
@@ -41,7 +46,19 @@ function LiveStatus({ k }: { k: ParamKey }) {
 }
 
 /** A number box that commits on Enter or blur, so half-typed values are not validated. */
-function NumberBox({ k, id, value, label, onCommit }: { k: ParamKey; id?: string; value: number; label: string; onCommit: (raw: string) => void }) {
+function NumberBox({
+  k,
+  id,
+  value,
+  label,
+  onCommit,
+}: {
+  k: ParamKey;
+  id?: string;
+  value: number;
+  label: string;
+  onCommit: (raw: string) => void;
+}) {
   const [text, setText] = useState(String(value));
   useEffect(() => setText(String(value)), [value]);
   const spec = PARAMS[k] as NumberSpec;
@@ -79,7 +96,15 @@ export function ParamControl({ k }: { k: ParamKey }) {
 
   let input;
   if (spec.kind === 'boolean') {
-    input = <input id={id} type="checkbox" checked={value as boolean} onChange={(e) => setParam(k, e.target.checked)} data-testid={`${flag}-toggle`} />;
+    input = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={value as boolean}
+        onChange={(e) => setParam(k, e.target.checked)}
+        data-testid={`${flag}-toggle`}
+      />
+    );
   } else if (spec.kind === 'enum') {
     input = (
       <select id={id} value={value as string} onChange={(e) => setParam(k, e.target.value)} data-testid={`${flag}-select`}>
@@ -115,14 +140,23 @@ export function ParamControl({ k }: { k: ParamKey }) {
       <div className="param-head">
         <label htmlFor={id}>{flag}</label>
         {spec.kind === 'number' ? <span className="param-value">{formatValue(k, value)}</span> : null}
-        <button type="button" className="help small" aria-expanded={help} aria-label={`About ${flag}`} onClick={() => setHelp(!help)}>
+        <button
+          type="button"
+          className="help small"
+          aria-expanded={help}
+          aria-label={`About ${flag}`}
+          onClick={() => setHelp(!help)}
+        >
           ?
         </button>
       </div>
       {input}
       {help ? (
         <p className="param-doc">
-          {spec.doc} <span className="muted">({describeRange(k)}; {spec.live ? 'live: takes effect at the next iteration' : 'applies on Reset'})</span>
+          {spec.doc}{' '}
+          <span className="muted">
+            ({describeRange(k)}; {spec.live ? 'live: takes effect at the next iteration' : 'applies on Reset'})
+          </span>
         </p>
       ) : null}
       {unused ? <span className="muted small">unused: {unused}</span> : null}

@@ -10,16 +10,45 @@ export function RunButtons() {
   const startable = canStart(runState);
   return (
     <div className="run-buttons" role="group" aria-label="Training">
-      <button type="button" className="primary" onClick={start} disabled={!startable} data-testid="start" aria-keyshortcuts="Space" title="Start or resume (space)">
+      <button
+        type="button"
+        className="primary"
+        onClick={start}
+        disabled={!startable}
+        data-testid="start"
+        aria-keyshortcuts="Space"
+        title="Start or resume (space)"
+      >
         {runState === 'ready' && iteration === 0 ? 'Start' : 'Resume'}
       </button>
-      <button type="button" onClick={pause} disabled={runState !== 'running'} data-testid="pause" aria-keyshortcuts="Space" title="Pause (space)">
+      <button
+        type="button"
+        onClick={pause}
+        disabled={runState !== 'running'}
+        data-testid="pause"
+        aria-keyshortcuts="Space"
+        title="Pause (space)"
+      >
         Pause
       </button>
-      <button type="button" onClick={step} disabled={!startable} data-testid="step" aria-keyshortcuts="S" title="Run one iteration, then pause (s)">
+      <button
+        type="button"
+        onClick={step}
+        disabled={!startable}
+        data-testid="step"
+        aria-keyshortcuts="S"
+        title="Run one iteration, then pause (s)"
+      >
         Step
       </button>
-      <button type="button" onClick={applyAndReset} disabled={!configOk || runState === 'connecting'} data-testid="reset" aria-keyshortcuts="R" title="Rebuild from the settings: same seed, same start (r)">
+      <button
+        type="button"
+        onClick={applyAndReset}
+        disabled={!configOk || runState === 'connecting'}
+        data-testid="reset"
+        aria-keyshortcuts="R"
+        title="Rebuild from the settings: same seed, same start (r)"
+      >
         Reset
       </button>
     </div>

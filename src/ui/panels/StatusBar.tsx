@@ -17,7 +17,14 @@ export function StatusBar() {
     <div className="status-bar" aria-label="Status">
       <div className="status-item backend">
         <span className="k">backend</span>{' '}
-        <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="backend" title="Why this backend?">
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+          data-testid="backend"
+          title="Why this backend?"
+        >
           {backend ? backend.name : '…'}
         </button>
         {backend?.fallback ? <span className="badge warn">fallback</span> : null}
@@ -41,13 +48,22 @@ export function StatusBar() {
         ) : null}
       </div>
       <div className="status-item">
-        <span className="k">state</span> <span className={`state state-${runState}`} data-testid="run-state">{runState}</span>
+        <span className="k">state</span>{' '}
+        <span className={`state state-${runState}`} data-testid="run-state">
+          {runState}
+        </span>
       </div>
       <div className="status-item">
-        <span className="k">iteration</span> <span className="v" data-testid="iteration">{iteration}</span>
+        <span className="k">iteration</span>{' '}
+        <span className="v" data-testid="iteration">
+          {iteration}
+        </span>
       </div>
       <div className="status-item">
-        <span className="k">tokens/s</span> <span className="v" data-testid="tokens-per-s">{tokensPerS === null ? '—' : fmt(tokensPerS, 3)}</span>
+        <span className="k">tokens/s</span>{' '}
+        <span className="v" data-testid="tokens-per-s">
+          {tokensPerS === null ? '—' : fmt(tokensPerS, 3)}
+        </span>
       </div>
       <div className="status-item">
         <span className="k">s/iteration</span> <span className="v">{iterMs === null ? '—' : fmt(iterMs / 1000, 3)}</span>

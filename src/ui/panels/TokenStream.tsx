@@ -58,7 +58,7 @@ interface Hovered {
   t: number;
 }
 
-const tokenText = (task: TaskInfo | null, id: number): string => (id < 0 ? '' : task?.vocab[id] ?? `<${id}>`);
+const tokenText = (task: TaskInfo | null, id: number): string => (id < 0 ? '' : (task?.vocab[id] ?? `<${id}>`));
 
 function phaseText(s: Stream, epochs: number | undefined): string {
   switch (s.phase) {
@@ -102,7 +102,8 @@ function Inspector({ s, task, h, algo }: { s: Stream; task: TaskInfo | null; h: 
       {item('r', trained ? fmtExact(s.ratio[k]) : '—')}
       {trained ? (
         <span className="kv">
-          <span className="swatch" style={{ background: info.color }} /> {info.n ? `case ${info.n}` : 'no signal'} · gradient {s.flows[k] ? 'flowed' : 'zero'} · epoch {s.epoch[k]! + 1}
+          <span className="swatch" style={{ background: info.color }} /> {info.n ? `case ${info.n}` : 'no signal'} · gradient{' '}
+          {s.flows[k] ? 'flowed' : 'zero'} · epoch {s.epoch[k]! + 1}
         </span>
       ) : (
         <span className="kv muted">not trained yet</span>
@@ -147,7 +148,14 @@ function Completion({ s, seq, task, algo }: { s: Stream; seq: number; task: Task
       <span className="score" title="reward of this completion">
         R {s.scores ? fmt(s.scores[seq], 3) : '·'}
       </span>
-      <span className="adv" title={algo === 'ppo' ? 'advantage of the first token (GAE: it varies along the completion; hover a token)' : 'advantage (the same for every token of the completion)'}>
+      <span
+        className="adv"
+        title={
+          algo === 'ppo'
+            ? 'advantage of the first token (GAE: it varies along the completion; hover a token)'
+            : 'advantage (the same for every token of the completion)'
+        }
+      >
         {algo === 'ppo' ? 'A₁' : 'A'} {adv !== undefined && len > 0 ? fmt(adv, 3) : '·'}
       </span>
     </li>

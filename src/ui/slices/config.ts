@@ -6,7 +6,18 @@
  * structural edits wait in the draft until Reset.
  */
 import type { Timeline } from '../../engine/link';
-import { checkConfig, defaultConfig, LIVE_KEYS, PARAMS, PARAM_KEYS, parseParam, type Config, type LiveKey, type LiveParams, type ParamKey } from '../../engine/params';
+import {
+  checkConfig,
+  defaultConfig,
+  LIVE_KEYS,
+  PARAMS,
+  PARAM_KEYS,
+  parseParam,
+  type Config,
+  type LiveKey,
+  type LiveParams,
+  type ParamKey,
+} from '../../engine/params';
 import { TASKS } from '../../engine/tasks';
 import type { Slice } from '../store';
 
