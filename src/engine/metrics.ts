@@ -86,7 +86,10 @@ function addToHistogram(h: HistogramCounts, r: number): void {
   const { lo, hi, count } = RATIO_BINS;
   if (r < lo) h.underflow++;
   else if (r >= hi) h.overflow++;
-  else h.counts[Math.min(count - 1, Math.floor(((r - lo) / (hi - lo)) * count))]++;
+  else {
+    const bin = Math.min(count - 1, Math.floor(((r - lo) / (hi - lo)) * count));
+    h.counts[bin] = h.counts[bin]! + 1;
+  }
 }
 
 /** Per-token classification of one minibatch, as the token stream and `--tokens` show it. */

@@ -20,8 +20,8 @@ describe('outbox', () => {
     clock.advance(FRAME_MS);
     expect(log.posts).toHaveLength(2);
     const [batch] = log.posts[1]!.events;
-    expect(batch!.type).toBe('rollout-token');
-    if (batch!.type !== 'rollout-token') return;
+    expect(batch?.type).toBe('rollout-token');
+    if (batch?.type !== 'rollout-token') throw new Error('expected a rollout-token batch');
     expect(Array.from(batch.batch.position)).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
     expect(Array.from(batch.batch.sequence)).toEqual([0, 2, 0, 2, 0, 2, 0, 2]);
     expect(Array.from(batch.batch.token)).toEqual([1, 3, 2, 4, 3, 5, 4, 6]);
