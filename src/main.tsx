@@ -20,6 +20,7 @@ useLab.setState({
   draft: start.config,
   configErrors: configErrorsOf(start.config),
   replay: start.timeline,
+  route: start.route,
   send: (cmd) => client.send(cmd),
 });
 for (const m of start.messages) useLab.getState().pushError('link', m);

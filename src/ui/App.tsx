@@ -10,11 +10,14 @@ import { KlChart } from './charts/KlChart';
 import { RatioHistogram } from './charts/RatioHistogram';
 import { SixCases } from './charts/SixCases';
 import { ErrorBoundary } from './ErrorBoundary';
+import { ExperimentsView } from './experiments/ExperimentsView';
+import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
 import { CopyLink } from './panels/CopyLink';
 import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
 import { StatusBar } from './panels/StatusBar';
+import { ViewTabs } from './panels/ViewTabs';
 import { TokenStreamPanel } from './panels/TokenStream';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
@@ -33,6 +36,7 @@ function TaskLine() {
 }
 
 export function App() {
+  const route = useLab((s) => s.route);
   const largeFont = useLab((s) => s.largeFont);
   const toggleLargeFont = useLab((s) => s.toggleLargeFont);
   useShortcuts();
@@ -43,6 +47,7 @@ export function App() {
     <div className="app">
       <header className="top">
         <h1>PPO Lab</h1>
+        <ViewTabs />
         <RunButtons />
         <StatusBar />
         <div className="top-right">
@@ -54,55 +59,72 @@ export function App() {
         </div>
       </header>
       <ErrorBanners />
-      <div className="main">
-        <Safe area="controls">
-          <Controls />
+      {route.view === 'learn' ? (
+        <Safe area="learn">
+          <LearnView chapter={route.chapter} />
         </Safe>
-        <main className="board">
-          <TaskLine />
-          <Safe area="token stream">
-            <TokenStreamPanel />
+      ) : route.view === 'experiments' ? (
+        <Safe area="experiments">
+          <ExperimentsView experiment={route.experiment} />
+        </Safe>
+      ) : (
+        <LabBoard />
+      )}
+    </div>
+  );
+}
+
+/** The lab itself: the parameter panel on the left, the token stream and the charts on the right. */
+function LabBoard() {
+  return (
+    <div className="main">
+      <Safe area="controls">
+        <Controls />
+      </Safe>
+      <main className="board">
+        <TaskLine />
+        <Safe area="token stream">
+          <TokenStreamPanel />
+        </Safe>
+        <div className="grid">
+          <Safe area="ratio histogram">
+            <RatioHistogram />
           </Safe>
-          <div className="grid">
-            <Safe area="ratio histogram">
-              <RatioHistogram />
-            </Safe>
-            <Safe area="clip fraction chart">
-              <ClipFracChart />
-            </Safe>
-          </div>
-          <Safe area="six cases">
-            <SixCases />
+          <Safe area="clip fraction chart">
+            <ClipFracChart />
           </Safe>
-          <Safe area="KL chart">
-            <KlChart />
+        </div>
+        <Safe area="six cases">
+          <SixCases />
+        </Safe>
+        <Safe area="KL chart">
+          <KlChart />
+        </Safe>
+        <div className="grid">
+          <Safe area="reward chart">
+            <RewardChart />
           </Safe>
-          <div className="grid">
-            <Safe area="reward chart">
-              <RewardChart />
-            </Safe>
-            <Safe area="entropy chart">
-              <EntropyChart />
-            </Safe>
-            <Safe area="value chart">
-              <ValueChart />
-            </Safe>
-            <Safe area="approx KL chart">
-              <ApproxKlChart />
-            </Safe>
-            <Safe area="length chart">
-              <LengthChart />
-            </Safe>
-            <Safe area="task chart">
-              <TaskChart />
-            </Safe>
-          </div>
-          <footer className="muted small">
-            Keys: <kbd>space</kbd> start/pause · <kbd>s</kbd> step · <kbd>r</kbd> reset. Every number is the engine's; press a{' '}
-            <span className="help inline">?</span> for what it means.
-          </footer>
-        </main>
-      </div>
+          <Safe area="entropy chart">
+            <EntropyChart />
+          </Safe>
+          <Safe area="value chart">
+            <ValueChart />
+          </Safe>
+          <Safe area="approx KL chart">
+            <ApproxKlChart />
+          </Safe>
+          <Safe area="length chart">
+            <LengthChart />
+          </Safe>
+          <Safe area="task chart">
+            <TaskChart />
+          </Safe>
+        </div>
+        <footer className="muted small">
+          Keys: <kbd>space</kbd> start/pause · <kbd>s</kbd> step · <kbd>r</kbd> reset. Every number is the engine's; press a{' '}
+          <span className="help inline">?</span> for what it means.
+        </footer>
+      </main>
     </div>
   );
 }

@@ -6,25 +6,30 @@
  */
 import { decodeLink, type Timeline } from '../engine/link';
 import { defaultConfig, type Config } from '../engine/params';
+import { parseRoute, type Route } from './route';
 import { configErrorsOf } from './slices/config';
 
 export interface StartingPoint {
   config: Config;
   timeline: Timeline;
+  /** The part of the page in view (route.ts). */
+  route: Route;
   /** One message per field that was ignored or corrected. */
   messages: string[];
 }
 
 export function readUrl(search: string): StartingPoint {
-  if (search === '' || search === '?') return { config: defaultConfig(), timeline: [], messages: [] };
-  const { config, timeline, errors } = decodeLink(search);
+  const { route, linkQuery, messages: routeMessages } = parseRoute(search);
+  if (linkQuery === '') return { config: defaultConfig(), timeline: [], route, messages: routeMessages };
+  const { config, timeline, errors } = decodeLink(linkQuery);
   if (configErrorsOf(config).length) {
     // decodeLink already listed the broken rules among `errors`.
     return {
       config: { ...defaultConfig(), backend: config.backend },
       timeline: [],
-      messages: [...errors, "the link's settings cannot run together: defaults used instead"],
+      route,
+      messages: [...routeMessages, ...errors, "the link's settings cannot run together: defaults used instead"],
     };
   }
-  return { config, timeline, messages: errors };
+  return { config, timeline, route, messages: [...routeMessages, ...errors] };
 }

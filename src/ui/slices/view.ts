@@ -1,7 +1,11 @@
-/** View slice: display preferences, kept across visits. */
+/** View slice: which part of the page is in view, and display preferences kept across visits. */
+import type { Route } from '../route';
 import type { Slice } from '../store';
 
 export interface ViewSlice {
+  /** The lab, a Learn chapter or the Experiments gallery (route.ts). */
+  route: Route;
+  setRoute: (route: Route) => void;
   /** Projector mode: everything larger. */
   largeFont: boolean;
   toggleLargeFont: () => void;
@@ -18,6 +22,8 @@ function stored(): boolean {
 }
 
 export const createViewSlice: Slice<ViewSlice> = (set, get) => ({
+  route: { view: 'lab' },
+  setRoute: (route) => set({ route }),
   largeFont: stored(),
   toggleLargeFont: () => {
     const largeFont = !get().largeFont;
