@@ -33,6 +33,8 @@ export interface Metrics {
   'kl/ref_by_position': number[];
   'kl/ref_exact_by_position': number[];
   'policy/approxkl': number;
+  /** approx KL of the update's last minibatch alone (what CleanRL logs as approx_kl). */
+  'policy/approxkl_last': number;
   'policy/clipfrac': number;
   'policy/clipfrac_low': number;
   'policy/clipfrac_high': number;
@@ -110,6 +112,8 @@ export class UpdateStats {
   ratioMin = Infinity;
   ratioMax = -Infinity;
   approxKlSum = 0;
+  /** approx KL of the last minibatch added (CleanRL logs this one). */
+  approxKlLast = 0;
   losses = { policy: 0, value: 0, entropy: 0, kl: 0, total: 0, valueClipfrac: 0, gradNorm: 0 };
   steps = 0;
 

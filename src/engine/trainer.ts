@@ -229,7 +229,8 @@ export class Trainer {
       entCoef: c.entCoef,
       klBeta: c.klMode === 'loss' ? this.beta : 0,
       klEstimator: c.klEstimator,
-      temperature: c.temperature,
+      // bug-temp-mismatch (an injected bug, off by default): the update ignores the sampling temperature.
+      temperature: c.bugTempMismatch ? 1 : c.temperature,
       promptLength: this.task.promptLength,
     };
   }
@@ -348,6 +349,7 @@ export class Trainer {
         const rowLengths = rows.map((i) => lengths[i]!);
         const tc = stats.addMinibatch(epoch, result.ratio, adv, rowLengths, T);
         stats.addLosses(result.losses);
+        stats.approxKlLast = tc.approxKl;
         epochKl += tc.approxKl * tc.tokens;
         epochTokens += tc.tokens;
         if (hooks.onMinibatch) {
@@ -434,6 +436,7 @@ export class Trainer {
       'kl/ref_by_position': byPosition(klPenalty),
       'kl/ref_exact_by_position': byPosition(r.klExact),
       'policy/approxkl': stats.approxKlSum / stats.tokens,
+      'policy/approxkl_last': stats.approxKlLast,
       'policy/clipfrac': (cases.case4 + cases.case5) / stats.tokens,
       'policy/clipfrac_low': cases.case4 / stats.tokens,
       'policy/clipfrac_high': cases.case5 / stats.tokens,
