@@ -5,11 +5,13 @@
  * engine's metrics) and a short progress line per iteration on stderr. Every run
  * parameter is a kebab-case flag generated from the engine's parameter list; `--help`
  * lists them. `--tokens FILE` also writes one JSON line per completion token per update
- * epoch, so a run can be taken apart in a notebook.
+ * epoch, so a run can be taken apart in a notebook. `--experiment NAME` runs an experiment of
+ * the gallery instead (experiment.ts).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseCli, helpText, UsageError } from './args';
+import { runExperiment } from './experiment';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
 import { Trainer, type MinibatchReport } from '../engine/trainer';
 import { CASE_NAMES } from '../engine/cases';
@@ -60,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText());
     return 0;
   }
+  if (cli.experiment !== null) return runExperiment(cli);
   const backend = await initNodeBackend(cli.config.backend);
   const tokenFile = cli.tokens ? createWriteStream(cli.tokens) : null;
   const trainer = await Trainer.create(cli.config, loadCheckpointFromDisk, {

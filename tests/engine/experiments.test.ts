@@ -4,6 +4,7 @@
  * the card shows), within the margins written in the predicate. The figures come out in
  * the failure message.
  */
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPERIMENTS, findExperiment, runConfig, runLink, type MetricRow } from '../../src/engine/experiments';
 import { decodeLink, editsAt } from '../../src/engine/link';
@@ -69,5 +70,36 @@ describe('the experiments gallery', () => {
       trainer.dispose();
     }
     expect(runConfig(e, { id: 'x', label: 'x', config: {} }).bugTempMismatch).toBe(false);
+  });
+});
+
+describe('npm run lab -- --experiment', () => {
+  const lab = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('runs every run of the experiment, each JSON line naming its run, and checks the signal', () => {
+    const e = findExperiment('ratio-not-one')!;
+    const out = lab('--experiment', e.name);
+    expect(out.code, out.stderr).toBe(0);
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { run: string; iter: number });
+    expect(lines.map((l) => l.run)).toEqual(Array(e.iterations).fill('bug-then-fix'));
+    expect(lines.map((l) => l.iter)).toEqual(Array.from({ length: e.iterations }, (_, i) => i + 1));
+    expect(out.stderr).toMatch(/signal seen: /);
+  });
+
+  it('runs one run with --run, lists the gallery, and refuses an unknown name with exit code 2', () => {
+    const one = lab('--experiment', 'clip-zero', '--run', 'four-epochs', '--iterations', '1');
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout.trim())).toMatchObject({ run: 'four-epochs', iter: 1, epochs_run: 4 });
+    const list = lab('--experiment', 'list');
+    for (const e of EXPERIMENTS) expect(list.stdout).toContain(e.name);
+    const bad = lab('--experiment', 'no-such-thing');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown experiment "no-such-thing"/);
   });
 });
