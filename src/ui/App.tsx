@@ -11,6 +11,7 @@ import { RatioHistogram } from './charts/RatioHistogram';
 import { SixCases } from './charts/SixCases';
 import { ErrorBoundary } from './ErrorBoundary';
 import { ExperimentsView } from './experiments/ExperimentsView';
+import { PinBar } from './experiments/PinBar';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
 import { CopyLink } from './panels/CopyLink';
@@ -65,7 +66,9 @@ export function App() {
         </Safe>
       ) : route.view === 'experiments' ? (
         <Safe area="experiments">
-          <ExperimentsView experiment={route.experiment} />
+          <ExperimentsView experiment={route.experiment} runs={route.runs}>
+            <LabBoard />
+          </ExperimentsView>
         </Safe>
       ) : (
         <LabBoard />
@@ -83,6 +86,9 @@ function LabBoard() {
       </Safe>
       <main className="board">
         <TaskLine />
+        <Safe area="compare runs">
+          <PinBar />
+        </Safe>
         <Safe area="token stream">
           <TokenStreamPanel />
         </Safe>
