@@ -56,10 +56,11 @@ interface CompareState {
   message: string | null;
 }
 
-export const useCompare = create<CompareState>()(() => ({ ...loadStored(), liveId: null }));
-
 let nextId = 1;
 const newId = () => `run-${Date.now().toString(36)}-${nextId++}`;
+
+/** Empty until the saved comparison is read back, at the end of this module. */
+export const useCompare = create<CompareState>()(() => ({ runs: [], liveId: null, message: null }));
 
 function save(runs: RecordedRun[]): void {
   try {
@@ -173,6 +174,11 @@ export function overlaysOf(s: CompareState): Overlay[] {
 
 export const useOverlays = (): Overlay[] => useCompare(overlaysOf);
 
+// A new run in the lab (a reset, a new config) is never the pinned one: from then on the pin is drawn as an overlay.
+useLab.subscribe((s, before) => {
+  if (s.loaded !== before.loaded) detachLive();
+});
+
 // ─── Sharing ─────────────────────────────────────────────────────────────────
 
 /** The comparison as a link that lists its runs (each run an ordinary lab link). */
@@ -262,3 +268,5 @@ function loadStored(): { runs: RecordedRun[]; message: string | null } {
     return { runs: [], message: 'the saved comparison could not be read back: it was cleared' };
   }
 }
+
+useCompare.setState(loadStored());
