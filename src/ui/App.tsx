@@ -19,6 +19,7 @@ import { RunButtons } from './panels/RunButtons';
 import { StatusBar } from './panels/StatusBar';
 import { ViewTabs } from './panels/ViewTabs';
 import { TokenStreamPanel } from './panels/TokenStream';
+import { TrlConfigButton } from './panels/TrlConfigButton';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
 
@@ -52,6 +53,7 @@ export function App() {
         <StatusBar />
         <div className="top-right">
           <CopyLink />
+          <TrlConfigButton />
           <label className="toggle">
             <input type="checkbox" checked={largeFont} onChange={toggleLargeFont} data-testid="large-font" /> Projector (large
             font)
