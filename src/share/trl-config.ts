@@ -252,7 +252,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   minibatches: {
     ppo: 'num_mini_batches',
     grpo: 'steps_per_generation',
-    note: 'Minibatches per epoch, one optimizer step each. GRPO: one generation serves steps_per_generation optimizer steps.',
+    note: 'Minibatches per epoch, one optimizer step each. GRPO: one generation serves steps_per_generation optimizer steps per pass; TRL keeps the same split on every pass where the lab reshuffles each epoch.',
     lines: (c, t) => [
       field(isPpo(t) ? 'num_mini_batches' : 'steps_per_generation', pyInt(c.minibatches), 'minibatches'),
       ...(c.batch % c.minibatches
