@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { targetOf, trlConfigPython } from '../../share/trl-config';
 import { useLab } from '../store';
 import { labLinkUrl } from './CopyLink';
+import './trl-config.css';
 
 export function TrlConfigButton() {
   const [out, setOut] = useState<{ python: string; file: string } | null>(null);
