@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
+import { CheckpointError, ConfigError, NonFiniteLossError } from './errors';
 import { adaptBeta, klEstimateArray } from './kl';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
@@ -37,6 +38,8 @@ import { effective, parseConfig, parseLiveParams, type Config, type ParamKey } f
 import { Rng } from './rng';
 import { sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
+
+export { NonFiniteLossError } from './errors';
 
 /** Reads a checkpoint file (a path relative to public/) into bytes: fs in Node, fetch in the browser. */
 export type CheckpointLoader = (file: string) => Promise<ArrayBuffer>;
@@ -71,21 +74,6 @@ export interface TrainerHooks {
   onSample?(iteration: number, step: SampledStep): void;
   onRollout?(iteration: number, rollout: Rollout, targets: UpdateTargets & { klPenalty: Float32Array }): void;
   onMinibatch?(report: MinibatchReport): void;
-}
-
-/** A NaN or infinite loss: the step was not applied, the model keeps its last good weights. */
-export class NonFiniteLossError extends Error {
-  constructor(
-    readonly iteration: number,
-    readonly where: string,
-  ) {
-    super(
-      `iteration ${iteration}: the loss became ${where}. The update was not applied. ` +
-        'Likely cause: a step too large for this state (lower the learning rate, raise max-grad-norm clipping or lower β), ' +
-        'or ratios overflowing after many epochs (fewer epochs, or an early-stop KL).',
-    );
-    this.name = 'NonFiniteLossError';
-  }
 }
 
 /** Adam whose learning rate can change between steps (the live slider). */
@@ -140,16 +128,16 @@ export class Trainer {
   /** Validates the config, loads the task's SFT checkpoint as both the reference and the policy's start. */
   static async create(config: Config, load: CheckpointLoader, hooks: TrainerHooks = {}): Promise<Trainer> {
     const parsed = parseConfig(config);
-    if (!parsed.ok) throw new Error(`invalid config: ${parsed.errors.join('; ')}`);
+    if (!parsed.ok) throw new ConfigError(`invalid config: ${parsed.errors.join('; ')}`);
     const task = TASKS[config.task];
     const file = checkpointFor(config);
     let checkpoint;
     try {
       checkpoint = decodeCheckpoint(await load(file));
     } catch (e) {
-      throw new Error(`cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`, {
-        cause: e,
-      });
+      throw new CheckpointError(
+        `cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`,
+      );
     }
     const policy = buildModel(task, config, checkpoint.weights, { trainable: true, valueHead: config.algo === 'ppo' });
     const reference = buildModel(task, config, checkpoint.weights, { trainable: false, valueHead: false });
@@ -173,7 +161,7 @@ export class Trainer {
    */
   setParams(changes: Partial<Record<ParamKey, unknown>>): number {
     const parsed = parseLiveParams({ ...this.cfg, ...this.pending }, changes, this.task.maxCompletion);
-    if (!parsed.ok) throw new Error(parsed.error);
+    if (!parsed.ok) throw new ConfigError(parsed.error);
     Object.assign(this.pending, parsed.value);
     return this.nextBoundary;
   }
@@ -274,10 +262,7 @@ export class Trainer {
     const { perToken: ratio, scalars } = unpackStep(data);
     if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
       tf.dispose(grads);
-      throw new NonFiniteLossError(
-        iteration,
-        Number.isFinite(scalars.total) ? 'finite but its gradient is not' : String(scalars.total),
-      );
+      throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
     }
     const maxNorm = this.cfg.maxGradNorm;
     const scale = maxNorm > 0 ? Math.min(1, maxNorm / (scalars.gradNorm + 1e-6)) : 1;
