@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
+import { PackedAdam } from './adam';
 import { adaptBeta, klEstimateArray } from './kl';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
@@ -77,13 +78,6 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/** Adam whose learning rate can change between steps (the live slider). */
-class LiveAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
 function buildModel(
   task: Task,
   config: Config,
@@ -116,7 +110,7 @@ export class Trainer {
     readonly task: Task,
     readonly policy: PolicyModel,
     readonly reference: PolicyModel,
-    private readonly optimizer: LiveAdam,
+    private readonly optimizer: PackedAdam,
     private readonly hooks: TrainerHooks,
   ) {
     this.cfg = config;
@@ -141,7 +135,7 @@ export class Trainer {
     const policy = buildModel(task, config, checkpoint.weights, { trainable: true, valueHead: config.algo === 'ppo' });
     const reference = buildModel(task, config, checkpoint.weights, { trainable: false, valueHead: false });
     // Explicit epsilon: tfjs takes Adam's default from the backend, and WebGL's (1e-4) differs from the others' (1e-7).
-    const optimizer = new LiveAdam(config.lr, 0.9, 0.999, 1e-7);
+    const optimizer = new PackedAdam(policy.trainable, config.lr, 0.9, 0.999, 1e-7);
     return new Trainer({ ...config }, task, policy, reference, optimizer, hooks);
   }
 
@@ -267,10 +261,7 @@ export class Trainer {
     }
     const maxNorm = this.cfg.maxGradNorm;
     const scale = maxNorm > 0 ? Math.min(1, maxNorm / (gradNorm! + 1e-6)) : 1;
-    tf.tidy(() => {
-      const scaled = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)]));
-      this.optimizer.applyGradients(scaled);
-    });
+    this.optimizer.applyGradients(grads, scale);
     tf.dispose(grads);
     return {
       ratio: data.subarray(0, m),
