@@ -96,7 +96,12 @@ export function initTransformerWeights(shape: TransformerShape, rng: Rng): Weigh
 /** Creates variables from weight values; frozen models get non-trainable ones. */
 function toVariables(weights: WeightMap, trainable: boolean): Map<string, tf.Variable> {
   const vars = new Map<string, tf.Variable>();
-  for (const [name, { shape, data }] of weights) vars.set(name, tf.variable(tf.tensor(data, shape), trainable, undefined));
+  // In a tidy: the variable keeps the data, the tensor it was made from is freed.
+  for (const [name, { shape, data }] of weights)
+    vars.set(
+      name,
+      tf.tidy(() => tf.variable(tf.tensor(data, shape), trainable)),
+    );
   return vars;
 }
 
@@ -268,8 +273,8 @@ export class SoftmaxTable implements PolicyModel {
     opts: { trainable: boolean; valueHead: boolean },
   ) {
     const z = weights.get('logits');
-    this.z = tf.variable(z ? tf.tensor(z.data, z.shape) : tf.zeros([vocabSize]), opts.trainable);
-    this.v = opts.valueHead ? tf.variable(tf.zeros([1]), opts.trainable) : null;
+    this.z = tf.tidy(() => tf.variable(z ? tf.tensor(z.data, z.shape) : tf.zeros([vocabSize]), opts.trainable));
+    this.v = opts.valueHead ? tf.tidy(() => tf.variable(tf.zeros([1]), opts.trainable)) : null;
     this.trainable = opts.trainable ? [this.z, ...(this.v ? [this.v] : [])] : [];
   }
 
