@@ -34,19 +34,26 @@ export class PackedAdam {
   }
 
   /**
-   * One step with `grads` keyed by variable name (as tf.variableGrads returns them), every
-   * gradient first multiplied by `scale` (gradient-norm clipping) unless it is 1.
+   * The gradients keyed by variable name (as tf.variableGrads returns them) as one flat vector in
+   * the optimizer's order: the trainer takes the gradient norm of this same vector.
    */
-  applyGradients(grads: tf.NamedTensorMap, scale = 1): void {
+  flatten(grads: tf.NamedTensorMap): tf.Tensor1D {
+    return tf.concat(
+      this.variables.map((v) => {
+        const grad = grads[v.name];
+        if (!grad) throw new Error(`no gradient for ${v.name}: every trainable weight must reach the loss`);
+        return grad.reshape([-1]);
+      }),
+    ) as tf.Tensor1D;
+  }
+
+  /**
+   * One step with `grads` keyed by variable name or already flattened, every gradient first
+   * multiplied by `scale` (gradient-norm clipping) unless it is 1.
+   */
+  applyGradients(grads: tf.NamedTensorMap | tf.Tensor1D, scale = 1): void {
     tf.tidy(() => {
-      const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((t) => t.reshape([-1])));
-      let g = flat(
-        this.variables.map((v) => {
-          const grad = grads[v.name];
-          if (!grad) throw new Error(`no gradient for ${v.name}: every trainable weight must reach the loss`);
-          return grad;
-        }),
-      );
+      let g = grads instanceof tf.Tensor ? grads : this.flatten(grads);
       if (scale !== 1) g = g.mul(scale);
       if (!this.m || !this.v) {
         this.m = tf.keep(tf.variable(tf.zerosLike(g), false));
@@ -62,7 +69,7 @@ export class PackedAdam {
       this.m.assign(m);
       this.v.assign(v);
       const step = mHat.div(vHat.sqrt().add(this.epsilon)).mul(-this.learningRate);
-      const updated = step.add(flat(this.variables as tf.Variable[]));
+      const updated = step.add(tf.concat(this.variables.map((x) => x.reshape([-1]))));
       const parts = tf.split(
         updated,
         this.variables.map((x) => x.size),

@@ -243,12 +243,9 @@ export class Trainer {
       }, this.policy.trainable);
       // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
       // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-      const norm = tf
-        .concat(Object.values(grads).map((g) => g.reshape([-1])))
-        .square()
-        .sum()
-        .sqrt();
-      return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
+      const flat = this.optimizer.flatten(grads);
+      const norm = flat.square().sum().sqrt();
+      return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
     });
     aux!.dispose();
     const data = (await packed.data()) as Float32Array;

@@ -60,7 +60,9 @@ describe('PackedAdam', () => {
       });
       // The same gradients, keyed by the packed model's variable names.
       const g2 = Object.fromEntries(packedVars.map((v, i) => [v.name, g[plainVars[i]!.name]!]));
-      packed.applyGradients(g2, scale);
+      // Keyed by name on even steps, flattened first (as the trainer does) on odd ones.
+      if (step % 2) tf.tidy(() => packed.applyGradients(packed.flatten(g2), scale));
+      else packed.applyGradients(g2, scale);
       tf.dispose(Object.values(g));
     }
     const a = await afterSteps(plainVars);
