@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
+import { PackedAdam } from './adam';
 import { CheckpointError, ConfigError, NonFiniteLossError } from './errors';
 import { adaptBeta, klEstimateArray } from './kl';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
@@ -76,13 +77,6 @@ export interface TrainerHooks {
   onMinibatch?(report: MinibatchReport): void;
 }
 
-/** Adam whose learning rate can change between steps (the live slider). */
-class LiveAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
 function buildModel(
   task: Task,
   config: Config,
@@ -115,7 +109,7 @@ export class Trainer {
     readonly task: Task,
     readonly policy: PolicyModel,
     readonly reference: PolicyModel,
-    private readonly optimizer: LiveAdam,
+    private readonly optimizer: PackedAdam,
     private readonly hooks: TrainerHooks,
   ) {
     this.cfg = config;
@@ -142,7 +136,7 @@ export class Trainer {
     const policy = buildModel(task, config, checkpoint.weights, { trainable: true, valueHead: config.algo === 'ppo' });
     const reference = buildModel(task, config, checkpoint.weights, { trainable: false, valueHead: false });
     // Explicit epsilon: tfjs takes Adam's default from the backend, and WebGL's (1e-4) differs from the others' (1e-7).
-    const optimizer = new LiveAdam(config.lr, 0.9, 0.999, 1e-7);
+    const optimizer = new PackedAdam(policy.trainable, config.lr, 0.9, 0.999, 1e-7);
     return new Trainer({ ...config }, task, policy, reference, optimizer, hooks);
   }
 
@@ -249,12 +243,9 @@ export class Trainer {
       }, this.policy.trainable);
       // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
       // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-      const norm = tf
-        .concat(Object.values(grads).map((g) => g.reshape([-1])))
-        .square()
-        .sum()
-        .sqrt();
-      return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
+      const flat = this.optimizer.flatten(grads);
+      const norm = flat.square().sum().sqrt();
+      return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
     });
     aux!.dispose();
     const data = (await packed.data()) as Float32Array;
@@ -266,10 +257,7 @@ export class Trainer {
     }
     const maxNorm = this.cfg.maxGradNorm;
     const scale = maxNorm > 0 ? Math.min(1, maxNorm / (scalars.gradNorm + 1e-6)) : 1;
-    tf.tidy(() => {
-      const scaled = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)]));
-      this.optimizer.applyGradients(scaled);
-    });
+    this.optimizer.applyGradients(grads, scale);
     tf.dispose(grads);
     return { ratio, scalars };
   }

@@ -33,7 +33,7 @@ export interface SessionHost {
   /** Posts one frame's events; `transfer` holds the buffers of their typed arrays. */
   post(events: WorkerEvent[], transfer: ArrayBuffer[]): void;
   /** Starts a tfjs backend ('auto' or forced, with fallback). */
-  selectBackend(requested: BackendRequest, progress: (message: string) => void): Promise<BackendInfo>;
+  selectBackend(requested: BackendRequest, progress: (message: string) => void, config: Config): Promise<BackendInfo>;
   /** Reads a checkpoint (a path relative to public/), reporting the fraction received. */
   fetchCheckpoint(file: string, progress: (fraction: number) => void): Promise<ArrayBuffer>;
   createTrainer?: (config: Config, load: CheckpointLoader, hooks: TrainerHooks) => Promise<TrainerLike>;
@@ -221,7 +221,7 @@ export class TrainingSession {
     this.status('loading', { message: 'Preparing the run…' });
     try {
       if (!this.backend || this.backend.requested !== config.backend) {
-        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }));
+        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }), config);
         this.backend = { requested: config.backend, info };
         if (info.fallback) {
           const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
