@@ -392,24 +392,38 @@ export const EXPERIMENTS: Experiment[] = [
     title: 'Reward up, outputs worse',
     question: 'The reward goes up but the outputs get worse: what is happening?',
     reports: ['trl #204', 'OpenRLHF #236'],
-    base: { ...SMALL, task: 'sentiment', algo: 'ppo', batch: 16, epochs: 2, minibatches: 2, lr: 0.003, klMode: 'reward' },
+    base: {
+      ...SMALL,
+      seed: 2,
+      task: 'sentiment',
+      algo: 'ppo',
+      batch: 16,
+      epochs: 2,
+      minibatches: 2,
+      lr: 0.003,
+      klMode: 'reward',
+    },
     runs: [
       { id: 'no-guardrail', label: 'β = 0', config: { beta: 0, adaptiveBeta: false } },
       { id: 'guardrail', label: 'β = 0.05', config: { beta: 0.05, adaptiveBeta: false } },
     ],
-    iterations: 12,
+    iterations: 20,
     set: 'the sentiment task (a lexicon reward that repetition can game) at β = 0 and at β = 0.05, the KL in the reward.',
     watch: ['reward/mean', 'task/grammatical', 'kl/ref_exact'],
     signal: {
-      text: 'Over the last 3 iterations task/grammatical is at least 0.1 lower without the guardrail than with it.',
+      text: 'Over the second half of the run task/grammatical is at least 0.25 lower without the guardrail than with it.',
       check: (runs) => {
-        const none = tail(seriesOf(runs, 'no-guardrail', 'task/grammatical'), 3);
-        const kl = tail(seriesOf(runs, 'guardrail', 'task/grammatical'), 3);
-        const rNone = tail(seriesOf(runs, 'no-guardrail', 'reward/mean'), 3);
-        const rKl = tail(seriesOf(runs, 'guardrail', 'reward/mean'), 3);
+        const half = (id: string, key: string) => {
+          const xs = seriesOf(runs, id, key);
+          return mean(xs.slice(Math.floor(xs.length / 2)));
+        };
+        const none = half('no-guardrail', 'task/grammatical');
+        const kl = half('guardrail', 'task/grammatical');
         return {
-          ok: kl - none >= 0.1,
-          measured: `grammatical, last 3 iterations: ${f(none, 2)} at β = 0, ${f(kl, 2)} at β = 0.05 (reward ${f(rNone, 2)} and ${f(rKl, 2)})`,
+          ok: kl - none >= 0.25,
+          measured:
+            `grammatical, second half: ${f(none, 2)} at β = 0, ${f(kl, 2)} at β = 0.05 ` +
+            `(reward ${f(half('no-guardrail', 'reward/mean'), 2)} and ${f(half('guardrail', 'reward/mean'), 2)})`,
         };
       },
     },
@@ -419,7 +433,7 @@ export const EXPERIMENTS: Experiment[] = [
       'away from its style cost something. Without it the policy finds the exploit; with it the reward rises more slowly and the ' +
       'text stays readable.',
     sections: ['KL regularization and the trust-region view'],
-    wasmSeconds: 35,
+    wasmSeconds: 55,
   },
   {
     name: 'approxkl-which',
