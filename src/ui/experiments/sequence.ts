@@ -94,10 +94,19 @@ export async function runSequence(
         if (s.iteration !== before.iteration) progress(Math.min(s.iteration, iterations));
       });
       try {
-        useLab.getState().start();
-        await waitFor((s) => s.iteration >= iterations, signal);
-        useLab.getState().pause();
-        await waitFor((s) => s.runState === 'paused', signal);
+        // Run freely, and ask for a pause while the last iteration is under way: the worker pauses at the end of
+        // an iteration, so the live run stops where the pinned ones did (Step makes up any iteration missing).
+        if (iterations > 1) {
+          useLab.getState().start();
+          await waitFor((s) => s.iteration >= iterations - 1, signal);
+          useLab.getState().pause();
+          await waitFor((s) => s.runState === 'paused', signal);
+        }
+        while (useLab.getState().iteration < iterations) {
+          const before = useLab.getState().iteration;
+          useLab.getState().step();
+          await waitFor((s) => s.runState === 'paused' && s.iteration > before, signal);
+        }
       } finally {
         unsubscribe();
       }
