@@ -115,7 +115,7 @@ export const EXPERIMENTS: Experiment[] = [
       'step is taken on r = 1: nothing is ever clipped, and PPO reduces to a plain policy gradient. Clipping only acts on the ' +
       'minibatches that come after a step, which is why several epochs (or several minibatches) are what make it do anything.',
     sections: ["PPO's clipping mechanism (the soft trust region)", 'Importance sampling and where PPO starts to differ'],
-    wasmSeconds: 25,
+    wasmSeconds: 10,
   },
   {
     name: 'ratio-not-one',
@@ -187,7 +187,7 @@ export const EXPERIMENTS: Experiment[] = [
       'A negative k1 average over a large batch is a different matter: it means the tokens were not sampled from π (a mismatch of ' +
       'temperature, top-k or masking between generation and scoring).',
     sections: ['KL regularization and the trust-region view'],
-    wasmSeconds: 15,
+    wasmSeconds: 10,
   },
   {
     name: 'kl-where',
@@ -223,7 +223,7 @@ export const EXPERIMENTS: Experiment[] = [
       'clip. The estimator matters differently in each place: in the reward only its value counts (k1 is unbiased), in the loss its ' +
       'gradient counts, and only k2 has the gradient of KL(π‖π_ref) itself.',
     sections: ['KL regularization and the trust-region view', 'The composite loss you actually optimize'],
-    wasmSeconds: 25,
+    wasmSeconds: 15,
   },
   {
     name: 'grpo-ties',
@@ -273,7 +273,7 @@ export const EXPERIMENTS: Experiment[] = [
       'prompts of the right difficulty give the groups something to compare. (With the KL in the reward instead, its noise makes ' +
       'tied groups look different, and they "learn" from that noise.)',
     sections: ['Baselines (variance reduction) and "advantage"', 'In PPO specifically'],
-    wasmSeconds: 10,
+    wasmSeconds: 5,
   },
   {
     name: 'approxkl-explodes',
@@ -303,7 +303,7 @@ export const EXPERIMENTS: Experiment[] = [
       'grows by orders of magnitude, and the clip fraction can even fall, because once the policy has moved the other way (r far ' +
       'below 1 − ε with A > 0, case 1) the clip no longer applies. Lower the learning rate, or stop the epochs early on approx KL.',
     sections: ["PPO's clipping mechanism (the soft trust region)"],
-    wasmSeconds: 10,
+    wasmSeconds: 5,
   },
   {
     name: 'entropy-collapse',
@@ -337,7 +337,7 @@ export const EXPERIMENTS: Experiment[] = [
       'GRPO-style groups. An entropy bonus (−c_ent·H in the loss) pays the policy for keeping some spread; a KL to the reference ' +
       'holds it near the reference’s spread instead.',
     sections: ['The composite loss you actually optimize'],
-    wasmSeconds: 45,
+    wasmSeconds: 15,
   },
   {
     name: 'length-bias',
@@ -385,7 +385,7 @@ export const EXPERIMENTS: Experiment[] = [
       'differently although the reward ignores it. bnpo and dr_grpo give every token the same weight, so length is no longer a ' +
       'lever for the loss.',
     sections: ['The composite loss you actually optimize'],
-    wasmSeconds: 35,
+    wasmSeconds: 15,
   },
   {
     name: 'reward-hacking',
@@ -433,7 +433,7 @@ export const EXPERIMENTS: Experiment[] = [
       'away from its style cost something. Without it the policy finds the exploit; with it the reward rises more slowly and the ' +
       'text stays readable.',
     sections: ['KL regularization and the trust-region view'],
-    wasmSeconds: 55,
+    wasmSeconds: 35,
   },
   {
     name: 'approxkl-which',
@@ -462,7 +462,7 @@ export const EXPERIMENTS: Experiment[] = [
       'CleanRL logs the last minibatch’s value, and its early stop compares that with target_kl. A threshold tuned on one ' +
       'definition stops too late or too early under the other: read the ? of early-stop-kl for the one this lab uses.',
     sections: ["PPO's clipping mechanism (the soft trust region)"],
-    wasmSeconds: 30,
+    wasmSeconds: 20,
   },
 ];
 
