@@ -12,9 +12,15 @@ import { ingest } from './ui/ingest';
 import { configErrorsOf } from './ui/slices/config';
 import { useLab } from './ui/store';
 import { readUrl } from './ui/url';
+import { followAddressBar } from './ui/share/address-bar';
+import { parsePageKeys } from './ui/share/page-keys';
+import { usePageMode } from './ui/share/page-mode';
 import './ui/styles.css';
 
-const start = readUrl(location.search);
+// Classroom and embed keys first: the rest of the query is the route and the lab link.
+const page = parsePageKeys(location.search);
+usePageMode.setState(page.mode, true);
+const start = readUrl(page.rest);
 const client = new TrainingClient();
 useLab.setState({
   draft: start.config,
@@ -23,7 +29,8 @@ useLab.setState({
   route: start.route,
   send: (cmd) => client.send(cmd),
 });
-for (const m of start.messages) useLab.getState().pushError('link', m);
+for (const m of [...page.messages, ...start.messages]) useLab.getState().pushError('link', m);
+followAddressBar(client);
 client.subscribe(ingest);
 installAutomation(client);
 client.send({ type: 'load-config', config: start.config });
