@@ -15,7 +15,9 @@ import { readUrl } from './ui/url';
 import { followAddressBar } from './ui/share/address-bar';
 import { parsePageKeys } from './ui/share/page-keys';
 import { usePageMode } from './ui/share/page-mode';
+import { runRecord } from './ui/share/record';
 import './ui/styles.css';
+import './ui/share/share.css';
 
 // Classroom and embed keys first: the rest of the query is the route and the lab link.
 const page = parsePageKeys(location.search);
@@ -31,6 +33,7 @@ useLab.setState({
 });
 for (const m of [...page.messages, ...start.messages]) useLab.getState().pushError('link', m);
 followAddressBar(client);
+client.subscribe((e) => runRecord.take(e));
 client.subscribe(ingest);
 installAutomation(client);
 client.send({ type: 'load-config', config: start.config });

@@ -24,6 +24,7 @@ export interface Cli {
   config: Config;
   iterations: number;
   tokens: string | null;
+  csv: string | null;
   /** Live edits replayed from a lab link (--link). */
   timeline: Timeline;
   help: boolean;
@@ -35,12 +36,13 @@ const MAX_ITERATIONS = 1_000_000;
 const CLI_FLAGS = {
   iterations: `number of iterations to run, an integer in [1, ${MAX_ITERATIONS}] (default 50)`,
   tokens: 'FILE: also write one JSON line per completion token per update epoch',
+  csv: 'FILE: also write the metrics as CSV, one row per iteration',
   link: 'QUERY: replay a lab link (its config and live edits); later flags override its config',
   help: 'print this help',
 };
 
 export function parseCli(argv: string[]): Cli {
-  const cli: Cli = { config: defaultConfig(), iterations: 50, tokens: null, timeline: [], help: false };
+  const cli: Cli = { config: defaultConfig(), iterations: 50, tokens: null, csv: null, timeline: [], help: false };
   // Flags given explicitly; the rest come from the defaults of the chosen task (or of the link).
   const given: Partial<Record<ParamKey, unknown>> = {};
   let base: Config | null = null;
@@ -60,6 +62,7 @@ export function parseCli(argv: string[]): Cli {
     const value = inline ?? (takesNext ? argv[++i]! : 'true');
     if (flag === 'help') cli.help = true;
     else if (flag === 'tokens') cli.tokens = value;
+    else if (flag === 'csv') cli.csv = value;
     else if (flag === 'link') {
       const link = decodeLink(value.includes('?') ? value.slice(value.indexOf('?')) : value);
       if (link.errors.length) throw new UsageError(`--link: ${link.errors.join('; ')}`);

@@ -18,6 +18,7 @@ import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
 import { StatusBar } from './panels/StatusBar';
 import { ViewTabs } from './panels/ViewTabs';
+import { ExportMenu } from './share/ExportMenu';
 import { TokenStreamPanel } from './panels/TokenStream';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
@@ -52,6 +53,7 @@ export function App() {
         <StatusBar />
         <div className="top-right">
           <CopyLink />
+          <ExportMenu />
           <label className="toggle">
             <input type="checkbox" checked={largeFont} onChange={toggleLargeFont} data-testid="large-font" /> Projector (large
             font)
