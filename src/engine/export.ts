@@ -10,6 +10,7 @@
  */
 import { CASE_NAMES } from './cases';
 import type { Metrics } from './metrics';
+import { log } from './portable-math';
 
 /** One iteration's metrics as a JSON line (no newline). */
 export const metricsLine = (m: Metrics): string => JSON.stringify(m);
@@ -48,7 +49,7 @@ export function tokenLines(p: TokenPass, vocab: readonly string[]): string {
           position: t,
           token: vocab[p.tokens[k]!],
           lp_old: p.lpOld[k],
-          lp_new: p.lpOld[k]! + Math.log(ratio),
+          lp_new: p.lpOld[k]! + log(ratio),
           lp_ref: p.lpRef[k],
           advantage: p.advantages[k],
           ratio,

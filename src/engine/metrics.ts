@@ -5,6 +5,7 @@
  * (e.g. a value loss without a critic), never "unknown".
  */
 import { CASE_NAMES, clipCase, gradientFlows, type CaseName } from './cases';
+import { log } from './portable-math';
 
 /** Ratio histogram: fixed linear bins over [lo, hi], with everything outside counted apart. */
 export const RATIO_BINS = { lo: 0.5, hi: 1.5, count: 40 } as const;
@@ -149,7 +150,7 @@ export class UpdateStats {
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);
-        approxKl += r - 1 - Math.log(r); // k3 of π_old → π_θ (CleanRL approx_kl)
+        approxKl += r - 1 - log(r); // k3 of π_old → π_θ (CleanRL approx_kl); portable log: page = CLI
         addToHistogram(this.histogram, r);
         addToHistogram(byEpoch, r);
         tokens++;

@@ -19,6 +19,7 @@ import { RunButtons } from './panels/RunButtons';
 import { StatusBar } from './panels/StatusBar';
 import { ViewTabs } from './panels/ViewTabs';
 import { ExportMenu } from './share/ExportMenu';
+import { ScrubBar } from './share/ScrubBar';
 import { TokenStreamPanel } from './panels/TokenStream';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
@@ -122,6 +123,7 @@ function LabBoard() {
             <TaskChart />
           </Safe>
         </div>
+        <ScrubBar />
         <footer className="muted small">
           Keys: <kbd>space</kbd> start/pause · <kbd>s</kbd> step · <kbd>r</kbd> reset. Every number is the engine's; press a{' '}
           <span className="help inline">?</span> for what it means.

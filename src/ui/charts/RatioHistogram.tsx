@@ -9,6 +9,7 @@ import { RATIO_BINS, type HistogramCounts, type Metrics } from '../../engine/met
 import { Card } from '../explain/Explain';
 import { fmt, fmtPercent } from '../format';
 import { useLab } from '../store';
+import { shownLatest } from '../slices/metrics';
 import { AXIS, axisLabel, useAxisWidth } from './common';
 import { HoverContext, HoverLayer, LayerContext, SeriesLayer, type LayerData, type PathSeries } from './layers';
 import { niceDomain } from './nice';
@@ -29,7 +30,7 @@ const BIN = (RATIO_BINS.hi - RATIO_BINS.lo) / RATIO_BINS.count;
 const binOf = (r: number) => Math.min(RATIO_BINS.count - 1, Math.max(0, Math.floor((r - RATIO_BINS.lo) / BIN)));
 
 export function RatioHistogram() {
-  const latest = useLab((s) => s.latest);
+  const latest = useLab(shownLatest);
   const eps = useLab((s) => s.draft.eps);
   const epsHigh = useLab((s) => s.draft.epsHigh);
   const [epoch, setEpoch] = useState<number | 'all'>('all');
