@@ -14,7 +14,7 @@ import { useLab } from './ui/store';
 import { readUrl } from './ui/url';
 import { followAddressBar } from './ui/share/address-bar';
 import { parsePageKeys } from './ui/share/page-keys';
-import { usePageMode } from './ui/share/page-mode';
+import { guardLockedParams, usePageMode } from './ui/share/page-mode';
 import { runRecord } from './ui/share/record';
 import './ui/styles.css';
 import './ui/share/share.css';
@@ -22,6 +22,7 @@ import './ui/share/share.css';
 // Classroom and embed keys first: the rest of the query is the route and the lab link.
 const page = parsePageKeys(location.search);
 usePageMode.setState(page.mode, true);
+guardLockedParams();
 const start = readUrl(page.rest);
 const client = new TrainingClient();
 useLab.setState({

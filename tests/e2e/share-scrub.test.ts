@@ -3,6 +3,7 @@
  * six-case counts, KL by position and completions, then returns to live.
  */
 import { describe, expect, it } from 'vitest';
+import type { Metrics } from '../../src/engine/metrics';
 import { caseCounts } from './lab-page';
 import { linkFor, openLab, TINY, waitForBackend, waitForIterations } from './harness';
 
@@ -15,7 +16,7 @@ describe('scrub', () => {
     const { page } = lab;
     try {
       await waitForBackend(page);
-      let metrics = [];
+      let metrics: Metrics[] = [];
       for (let i = 1; i <= 4; i++) {
         await page.getByTestId('step').click();
         metrics = await waitForIterations(page, i);

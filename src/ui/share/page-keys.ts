@@ -25,6 +25,7 @@ export type ControlGroup = keyof typeof CONTROL_GROUPS;
 
 /** The lab's panels, by the name a link uses. */
 export const PANELS = {
+  'panel-controls': 'Parameter panel (all controls)',
   'panel-tokens': 'Token stream',
   'panel-ratio-histogram': 'Ratio histogram',
   'panel-clipfrac': 'Clip fraction',
