@@ -16,6 +16,7 @@ import { followAddressBar } from './ui/share/address-bar';
 import { parsePageKeys } from './ui/share/page-keys';
 import { guardLockedParams, usePageMode } from './ui/share/page-mode';
 import { runRecord } from './ui/share/record';
+import { saveCheckpointEvents } from './ui/share/Checkpoints';
 import './ui/styles.css';
 import './ui/share/share.css';
 
@@ -35,6 +36,7 @@ useLab.setState({
 for (const m of [...page.messages, ...start.messages]) useLab.getState().pushError('link', m);
 followAddressBar(client);
 client.subscribe((e) => runRecord.take(e));
+client.subscribe(saveCheckpointEvents);
 client.subscribe(ingest);
 installAutomation(client);
 client.send({ type: 'load-config', config: start.config });

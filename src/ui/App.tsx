@@ -22,6 +22,7 @@ import { ExportMenu } from './share/ExportMenu';
 import { ScrubBar } from './share/ScrubBar';
 import { EmbedView, IsolationNotice } from './share/EmbedView';
 import { LessonDialog } from './share/LessonDialog';
+import { Checkpoints } from './share/Checkpoints';
 import type { Panel } from './share/page-keys';
 import { useHidden, usePageMode } from './share/page-mode';
 import { TokenStreamPanel } from './panels/TokenStream';
@@ -65,6 +66,7 @@ export function App() {
         <div className="top-right">
           <CopyLink />
           <ExportMenu>
+            <Checkpoints />
             <LessonDialog />
           </ExportMenu>
           <label className="toggle">
