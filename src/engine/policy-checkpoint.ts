@@ -44,7 +44,7 @@ export function decodePolicyCheckpoint(buffer: ArrayBuffer): PolicyCheckpoint {
   try {
     decoded = decodeCheckpoint(buffer);
   } catch (e) {
-    throw new Error(e instanceof SyntaxError ? 'its header is not valid JSON' : (e as Error).message);
+    throw new Error(e instanceof SyntaxError ? 'its header is not valid JSON' : (e as Error).message, { cause: e });
   }
   const { header, weights } = decoded;
   const info = header?.info;
