@@ -408,3 +408,20 @@ export function parseConfig(raw: unknown): { ok: true; config: Config } | { ok: 
   errors.push(...checkConfig(c, TASKS[c.task].maxCompletion));
   return errors.length ? { ok: false, errors } : { ok: true, config: c };
 }
+
+/**
+ * The values in force where a parameter's 0 means "the default": ε_high 0 is ε, max tokens 0
+ * is the task's own limit. Resolved here only, so trainer, worker, FLOP count and charts agree.
+ */
+export function effective(
+  config: Pick<Config, 'eps' | 'epsHigh' | 'maxTokens'>,
+  task: { defaultMaxTokens: number },
+): { epsLow: number; epsHigh: number; maxTokens: number } {
+  return { ...clipRange(config), maxTokens: config.maxTokens || task.defaultMaxTokens };
+}
+
+/** The clip range alone (what needs no task): [1 − epsLow, 1 + epsHigh]. */
+export const clipRange = (config: Pick<Config, 'eps' | 'epsHigh'>): { epsLow: number; epsHigh: number } => ({
+  epsLow: config.eps,
+  epsHigh: config.epsHigh || config.eps,
+});

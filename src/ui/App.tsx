@@ -3,7 +3,7 @@
  * panel on the left, and the token stream and charts on the right. Each chart sits in its
  * own error boundary, so one failing chart cannot blank the page.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApproxKlChart, EntropyChart, LengthChart, RewardChart, TaskChart, ValueChart } from './charts/ScalarCharts';
 import { ClipFracChart } from './charts/ClipFracChart';
 import { KlChart } from './charts/KlChart';
@@ -13,6 +13,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { ExperimentsView } from './experiments/ExperimentsView';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
+import { ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
 import { CopyLink } from './panels/CopyLink';
 import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
@@ -26,6 +27,7 @@ import { Checkpoints } from './share/Checkpoints';
 import type { Panel } from './share/page-keys';
 import { useHidden, usePageMode } from './share/page-mode';
 import { TokenStreamPanel } from './panels/TokenStream';
+import { TrlConfigButton } from './panels/TrlConfigButton';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
 
@@ -50,6 +52,9 @@ export function App() {
   const route = useLab((s) => s.route);
   const largeFont = useLab((s) => s.largeFont);
   const toggleLargeFont = useLab((s) => s.toggleLargeFont);
+  // Narrow screens only: whether the parameter drawer is open (ControlsDrawer.tsx).
+  const [controlsOpen, setControlsOpen] = useState(false);
+  const closeControls = useCallback(() => setControlsOpen(false), []);
   useShortcuts();
   useEffect(() => {
     document.documentElement.classList.toggle('projector', largeFont);
@@ -61,10 +66,12 @@ export function App() {
       <header className="top">
         <h1>PPO Lab</h1>
         <ViewTabs />
+        {route.view === 'lab' ? <ControlsToggle open={controlsOpen} onToggle={() => setControlsOpen((o) => !o)} /> : null}
         <RunButtons />
         <StatusBar />
         <div className="top-right">
           <CopyLink />
+          <TrlConfigButton />
           <ExportMenu>
             <Checkpoints />
             <LessonDialog />
@@ -86,19 +93,21 @@ export function App() {
           <ExperimentsView experiment={route.experiment} />
         </Safe>
       ) : (
-        <LabBoard />
+        <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
       )}
     </div>
   );
 }
 
-/** The lab itself: the parameter panel on the left, the token stream and the charts on the right. */
-function LabBoard() {
+/** The lab itself: the parameter panel on the left (a drawer on narrow screens), the token stream and the charts on the right. */
+function LabBoard({ controlsOpen, closeControls }: { controlsOpen: boolean; closeControls: () => void }) {
   return (
     <div className="main">
-      <Safe area="controls" panel="panel-controls">
-        <Controls />
-      </Safe>
+      <ControlsDrawer open={controlsOpen} onClose={closeControls}>
+        <Safe area="controls" panel="panel-controls">
+          <Controls />
+        </Safe>
+      </ControlsDrawer>
       <main className="board">
         <TaskLine />
         <Safe area="token stream" panel="panel-tokens">

@@ -9,12 +9,21 @@
  */
 import { NonFiniteLossError, Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
-import { parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
+import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
 import type { Task } from '../engine/tasks';
 import { decodePolicyCheckpoint, encodePolicyCheckpoint, policyFileName } from '../engine/policy-checkpoint';
 import type { BackendRequest } from './backend-choice';
 import { Outbox, realClock, type Clock } from './outbox';
-import type { BackendInfo, Command, ErrorKind, RunState, TaskInfo, WorkerEvent } from './protocol';
+import {
+  toMinibatchData,
+  toRolloutData,
+  type BackendInfo,
+  type Command,
+  type ErrorKind,
+  type RunState,
+  type TaskInfo,
+  type WorkerEvent,
+} from './protocol';
 
 /** What a trainer must offer the session (the real Trainer, or a test double). */
 export type TrainerLike = Pick<Trainer, 'step' | 'setParams' | 'iteration' | 'nextBoundary' | 'config' | 'task' | 'dispose'>;
@@ -43,7 +52,7 @@ export function taskInfo(task: Task, config: Config): TaskInfo {
     vocab: [...task.vocab],
     eos: task.eos,
     promptLength: task.promptLength,
-    maxTokens: config.maxTokens || task.defaultMaxTokens,
+    maxTokens: effective(config, task).maxTokens,
     solvedThreshold: task.solvedThreshold,
   };
 }
@@ -348,56 +357,14 @@ export class TrainingSession {
       },
       onSample: (iteration, step) => {
         this.outbox.step(iteration, step);
-        const T = this.config?.maxTokens || this.trainer?.task.defaultMaxTokens || 1;
+        const T = this.config && this.trainer ? effective(this.config, this.trainer.task).maxTokens : 1;
         this.progress(iteration, (0.5 * (step.position + 1)) / T, `sampling token ${step.position + 1} of ${T}`);
       },
       onRollout: (iteration, r, targets) => {
-        this.outbox.event({
-          type: 'rollout',
-          iteration,
-          rollout: {
-            n: r.n,
-            promptLength: r.promptLength,
-            width: r.width,
-            group: this.config?.group ?? 1,
-            // The trainer keeps using these arrays after the hook: send copies.
-            prompts: r.prompts.slice(),
-            tokens: r.tokens.slice(),
-            lengths: r.lengths.slice(),
-            scores: r.scores.slice(),
-            lpOld: r.lpOld.slice(),
-            lpRef: r.lpRef.slice(),
-            kl: targets.klPenalty.slice(),
-            klExact: r.klExact.slice(),
-            values: r.values.slice(),
-            advantages: targets.advantages.slice(),
-            returns: targets.returns.slice(),
-          },
-        });
+        this.outbox.event({ type: 'rollout', iteration, rollout: toRolloutData(r, targets, this.config?.group ?? 1) });
       },
       onMinibatch: (m) => {
-        const l = m.losses;
-        this.outbox.event({
-          type: 'minibatch',
-          iteration: m.iteration,
-          data: {
-            epoch: m.epoch,
-            minibatch: m.minibatch,
-            epochs: m.epochs,
-            minibatchesPerEpoch: m.minibatchesPerEpoch,
-            eps: m.eps,
-            epsHigh: m.epsHigh,
-            rows: Int32Array.from(m.rows),
-            width: m.width,
-            lengths: Int32Array.from(m.lengths),
-            ratio: m.ratio.slice(),
-            advantages: m.advantages.slice(),
-            cases: m.cases.slice(),
-            flows: m.flows.slice(),
-            losses: { policy: l.policy, value: l.value, entropy: l.entropy, kl: l.kl, total: l.total },
-            counts: { ...m.counts },
-          },
-        });
+        this.outbox.event({ type: 'minibatch', iteration: m.iteration, data: toMinibatchData(m) });
         const total = m.epochs * m.minibatchesPerEpoch;
         const done = m.epoch * m.minibatchesPerEpoch + m.minibatch + 1;
         this.progress(m.iteration, 0.5 + (0.5 * done) / total, `update: minibatch ${done} of ${total}`);
