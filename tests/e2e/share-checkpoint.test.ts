@@ -27,13 +27,11 @@ describe('checkpoints', () => {
       expect(saved.subarray(0, 4).toString()).toBe('PPOL');
 
       // A corrupt file: refused in the page, the run untouched.
-      await page
-        .getByTestId('load-checkpoint')
-        .setInputFiles({
-          name: 'bad.ckpt',
-          mimeType: 'application/octet-stream',
-          buffer: Buffer.from('<b>not a checkpoint</b>'),
-        });
+      await page.getByTestId('load-checkpoint').setInputFiles({
+        name: 'bad.ckpt',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from('<b>not a checkpoint</b>'),
+      });
       await expect
         .poll(() => page.getByTestId('checkpoint-message').textContent())
         .toMatch(/^bad\.ckpt refused, nothing changed: not a PPO Lab checkpoint/);
