@@ -103,3 +103,16 @@ export function covarianceEstimate(z: readonly number[], payoff: readonly number
   }
   return out;
 }
+
+/**
+ * The arm a fixed uniform u selects by inverse CDF. Holding u fixed while the logits move
+ * shows why a sample cannot be backpropagated through: the arm, and so R, only ever jumps.
+ */
+export function armAt(pi: readonly number[], u: number): number {
+  let acc = 0;
+  for (let k = 0; k < pi.length; k++) {
+    acc += pi[k]!;
+    if (u < acc) return k;
+  }
+  return pi.length - 1;
+}

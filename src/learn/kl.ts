@@ -39,3 +39,25 @@ export function estimatorStats(pi: readonly number[], ref: readonly number[], ki
   const negativeProbability = values.reduce((s, v, x) => s + (v < -1e-12 ? pi[x]! : 0), 0);
   return { kind, values, mean, bias: mean - exactKl(pi, ref), std: Math.sqrt(variance), negativeProbability };
 }
+
+/** ∂ KL(softmax(z) ‖ ref) / ∂z_j = π_j (log π_j − log ref_j − KL), in closed form. */
+export function exactKlGradient(pi: readonly number[], ref: readonly number[]): number[] {
+  const kl = exactKl(pi, ref);
+  return pi.map((p, j) => p * (Math.log(p) - Math.log(ref[j]!) - kl));
+}
+
+/**
+ * What an estimator does as a loss term: the expected gradient with respect to the logits
+ * when the sampled token is held fixed and only log π(x) moves, E_{x~π}[∂k/∂log π(x) · ∇ log π(x)].
+ * k1's is zero (the score has mean zero), k2's is the true gradient of KL(π‖π_ref), k3's is
+ * the gradient of the reverse KL(π_ref‖π).
+ */
+export function estimatorGradient(pi: readonly number[], ref: readonly number[], kind: KlEstimator): number[] {
+  const out = new Array<number>(pi.length).fill(0);
+  pi.forEach((p, x) => {
+    const d = Math.log(ref[x]!) - Math.log(p);
+    const dk = kind === 'k1' ? 1 : kind === 'k2' ? -d : -Math.expm1(d);
+    for (let j = 0; j < pi.length; j++) out[j]! += p * dk * ((j === x ? 1 : 0) - pi[j]!);
+  });
+  return out;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/rng';
 import {
+  armAt,
   covarianceEstimate,
   exactGradient,
   exactSampleVariance,
@@ -57,5 +58,23 @@ describe('K-armed categorical', () => {
     const p = softmax([1000, 1001, 999]);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(p[1]).toBeGreaterThan(p[0]!);
+  });
+});
+
+describe('a sample has no gradient path', () => {
+  it('with u fixed, the arm drawn is piecewise constant in the logits while J moves smoothly', () => {
+    const u = 0.62;
+    const arms = new Set<number>();
+    let jumps = 0;
+    let prev = armAt(softmax(Z), u);
+    for (let s = -3; s <= 3; s += 0.01) {
+      const k = armAt(softmax(Z.map((z, i) => (i === 1 ? z + s : z))), u);
+      arms.add(k);
+      if (k !== prev) jumps++;
+      prev = k;
+    }
+    expect(arms.size).toBeGreaterThan(1);
+    expect(jumps).toBeLessThan(arms.size + 1);
+    expect(armAt([0.25, 0.25, 0.25, 0.25], 0.6)).toBe(2);
   });
 });

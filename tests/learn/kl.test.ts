@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { klEstimate } from '../../src/engine/kl';
 import { betaTrace } from '../../src/learn/beta';
-import { ESTIMATORS, estimatorStats, exactKl, klSample } from '../../src/learn/kl';
+import { softmax } from '../../src/learn/categorical';
+import { ESTIMATORS, estimatorGradient, estimatorStats, exactKl, exactKlGradient, klSample } from '../../src/learn/kl';
 
 const PI = [0.5, 0.3, 0.15, 0.05];
 const REF = [0.25, 0.25, 0.25, 0.25];
@@ -44,5 +45,26 @@ describe('KL estimators on a small categorical', () => {
     const last = trace[trace.length - 1]!;
     expect(last.beta).toBeGreaterThan(0.02);
     expect(last.kl).toBeCloseTo(1, 1);
+  });
+});
+
+describe('KL estimators as loss terms', () => {
+  const z = [0.4, -0.2, 1.0, -1.3];
+  const pi = softmax(z);
+  it('the closed-form gradient of KL matches finite differences', () => {
+    const g = exactKlGradient(pi, REF);
+    const h = 1e-6;
+    z.forEach((_, j) => {
+      const kl = (s: number) => exactKl(softmax(z.map((v, i) => (i === j ? v + s : v))), REF);
+      expect(g[j]).toBeCloseTo((kl(h) - kl(-h)) / (2 * h), 6);
+    });
+  });
+
+  it('k1 pushes nowhere on average, k2 follows the true KL gradient, k3 the reverse KL', () => {
+    const exact = exactKlGradient(pi, REF);
+    estimatorGradient(pi, REF, 'k1').forEach((g) => expect(g).toBeCloseTo(0, 12));
+    estimatorGradient(pi, REF, 'k2').forEach((g, j) => expect(g).toBeCloseTo(exact[j]!, 12));
+    // ∂ KL(ref ‖ π) / ∂z_j = π_j − ref_j.
+    estimatorGradient(pi, REF, 'k3').forEach((g, j) => expect(g).toBeCloseTo(pi[j]! - REF[j]!, 12));
   });
 });
