@@ -185,6 +185,23 @@ describe('Learn view', () => {
     await page.getByTestId('chapter-1').waitFor();
   });
 
+  it('a newcomer on the lab sees the task and algorithm pickers first, and a way to Learn', async () => {
+    const { page } = lab;
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(url(BACKEND));
+    const controls = page.locator('aside.controls');
+    const firstTwo = await controls.locator('select, input').evaluateAll((els) => els.slice(0, 2).map((e) => e.dataset.testid));
+    expect(firstTwo).toEqual(['task-select', 'algo-select']);
+    await page.getByTestId('welcome-learn').click();
+    await page.getByTestId('chapter-1').waitFor();
+    await page.getByTestId('tab-lab').click();
+    await page.getByTestId('welcome-dismiss').click();
+    expect(await page.getByTestId('welcome').count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('task-select').waitFor();
+    expect(await page.getByTestId('welcome').count()).toBe(0);
+  });
+
   it('a chapter that does not exist shows chapter 1 and says so', async () => {
     const { page } = lab;
     await page.goto(url(`view=learn&chapter=42&${BACKEND}`));
