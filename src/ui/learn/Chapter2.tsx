@@ -7,14 +7,14 @@ import { fmt } from '../format';
 import { ARMS, ARM_COLORS, PAYOFF } from './arms';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
-import { LinePlot, Readout, Slider, TryIt, Widget } from './widgets';
+import { LinePlot, Readout, show, Slider, TryIt, Widget } from './widgets';
 
 const Z = [0, 1, 0, -1];
 /** Independent repetitions of the whole N-sample estimate, to show its spread. */
 const REPS = 60;
 const D = 3;
 
-const vec = (v: number[]) => `(${v.map((x) => fmt(x, 3)).join(', ')})`;
+const vec = (v: number[]) => `(${v.map((x) => show(x, 3)).join(', ')})`;
 
 export function Chapter2() {
   const [logN, setLogN] = useState(3);

@@ -8,7 +8,7 @@ import { CHAPTER_LABS } from '../../learn/tryit';
 import { fmt, fmtPercent } from '../format';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
-import { LinePlot, Readout, Slider, TryIt, Widget } from './widgets';
+import { LinePlot, Readout, show, Slider, TryIt, Widget } from './widgets';
 
 /** The reference's logits over five tokens, and the direction the policy drifts in. */
 const REF_LOGITS = [0.5, 0.2, 0, -0.3, -0.8];
@@ -20,7 +20,7 @@ const FORMULAS: Record<KlEstimator, string> = {
   k3: String.raw`k_3=(e^{d}-1)-d`,
 };
 
-const vec = (v: number[]) => `(${v.map((x) => fmt(x, 2)).join(', ')})`;
+const vec = (v: number[]) => `(${v.map((x) => show(x, 2)).join(', ')})`;
 
 /** Each estimator's possible values as dots (area ∝ probability), with the exact KL as a line. */
 function EstimatorStrip({ stats, pi, kl }: { stats: ReturnType<typeof estimatorStats>[]; pi: number[]; kl: number }) {
@@ -37,7 +37,7 @@ function EstimatorStrip({ stats, pi, kl }: { stats: ReturnType<typeof estimatorS
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="The values each estimator can take, sized by probability">
         <line x1={pad.l} x2={W - pad.r} y1={sy(0)} y2={sy(0)} className="axis" />
         <line x1={pad.l} x2={W - pad.r} y1={sy(kl)} y2={sy(kl)} className="guide" />
-        <text x={W - pad.r} y={sy(kl) - 3} className="tick" textAnchor="end">
+        <text x={pad.l + 2} y={sy(kl) - 3} className="tick">
           exact KL {fmt(kl, 3)}
         </text>
         {stats.map((s, i) => {
@@ -147,7 +147,7 @@ export function Chapter6() {
                     <th scope="row">{s.kind}</th>
                     <td>{fmt(s.mean, 4)}</td>
                     <td data-testid={`ch6-bias-${s.kind}`} data-value={s.bias}>
-                      {fmt(s.bias, 3)}
+                      {show(s.bias, 3)}
                     </td>
                     <td>{fmt(s.std, 3)}</td>
                     <td data-testid={`ch6-neg-${s.kind}`} data-value={s.negativeProbability}>

@@ -7,6 +7,9 @@ import { useId, type ReactNode } from 'react';
 import { labLink, type LabSetup } from '../../learn/tryit';
 import { fmt } from '../format';
 
+/** fmt, with float dust (a sum that should be 0 landing at 1e-17) shown as the 0 it is. */
+export const show = (x: number, digits = 4) => fmt(Math.abs(x) < 1e-12 ? 0 : x, digits);
+
 export function Slider({
   label,
   value,
