@@ -301,7 +301,9 @@ export const EXPERIMENTS: Experiment[] = [
       'stop the other parameters from moving, and Adam takes steps of about lr whatever the gradient. With a step far too large, ' +
       'the tokens that still have a gradient drag the whole distribution with them: ratios end up far outside the band, approx KL ' +
       'grows by orders of magnitude, and the clip fraction can even fall, because once the policy has moved the other way (r far ' +
-      'below 1 − ε with A > 0, case 1) the clip no longer applies. Lower the learning rate, or stop the epochs early on approx KL.',
+      'below 1 − ε with A > 0, case 3) the clip no longer applies. Here the policy then collapses onto one answer: its ratios ' +
+      'return to 1 and every clip reading to 0, a sign of a wrecked policy, not of a calm one. Lower the learning rate, or stop ' +
+      'the epochs early on approx KL.',
     sections: ["PPO's clipping mechanism (the soft trust region)"],
     wasmSeconds: 5,
   },
