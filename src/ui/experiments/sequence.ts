@@ -5,6 +5,7 @@
  */
 import type { Timeline } from '../../engine/link';
 import type { Config } from '../../engine/params';
+import { labData } from '../data/lab-data';
 import { configErrorsOf } from '../slices/config';
 import { useLab, type LabState } from '../store';
 import { clearPinned, detachLive, pin, recordCurrent } from './compare';
@@ -72,6 +73,12 @@ function waitFor(ok: (s: LabState) => boolean, signal: AbortSignal): Promise<voi
 const sameConfig = (a: Config | null, b: Config) => a !== null && JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * Iterations finished, as the events said: the store's `iteration` is published a frame later,
+ * and a 'paused' status can arrive before it (checked on every store change, i.e. at least every frame).
+ */
+const finished = () => labData.latest?.iter ?? 0;
+
+/**
  * Runs the plan; each run for `iterations` iterations. Clears the pinned runs first: the
  * comparison is exactly the plan's runs. Resolves false when cancelled.
  */
@@ -98,14 +105,14 @@ export async function runSequence(
         // an iteration, so the live run stops where the pinned ones did (Step makes up any iteration missing).
         if (iterations > 1) {
           useLab.getState().start();
-          await waitFor((s) => s.iteration >= iterations - 1, signal);
+          await waitFor(() => finished() >= iterations - 1, signal);
           useLab.getState().pause();
           await waitFor((s) => s.runState === 'paused', signal);
         }
-        while (useLab.getState().iteration < iterations) {
-          const before = useLab.getState().iteration;
+        while (finished() < iterations) {
+          const before = finished();
           useLab.getState().step();
-          await waitFor((s) => s.runState === 'paused' && s.iteration > before, signal);
+          await waitFor((s) => s.runState === 'paused' && finished() > before, signal);
         }
       } finally {
         unsubscribe();
