@@ -77,6 +77,8 @@ const sameConfig = (a: Config | null, b: Config) => a !== null && JSON.stringify
  * and a 'paused' status can arrive before it (checked on every store change, i.e. at least every frame).
  */
 const finished = () => labData.latest?.iter ?? 0;
+/** The last iterations of a run are taken one Step at a time. */
+const STEPPED = 3;
 
 /**
  * Runs the plan; each run for `iterations` iterations. Clears the pinned runs first: the
@@ -101,11 +103,11 @@ export async function runSequence(
         if (s.iteration !== before.iteration) progress(Math.min(s.iteration, iterations));
       });
       try {
-        // Run freely, and ask for a pause while the last iteration is under way: the worker pauses at the end of
-        // an iteration, so the live run stops where the pinned ones did (Step makes up any iteration missing).
-        if (iterations > 1) {
+        // Run freely, then step the last few: the worker pauses at the end of an iteration, and a fast one can end
+        // before a pause arrives, so stepping them is what makes the live run stop where the pinned ones did.
+        if (iterations > STEPPED) {
           useLab.getState().start();
-          await waitFor(() => finished() >= iterations - 1, signal);
+          await waitFor(() => finished() >= iterations - STEPPED, signal);
           useLab.getState().pause();
           await waitFor((s) => s.runState === 'paused', signal);
         }
