@@ -41,7 +41,7 @@ function writeTokens(out: WriteStream, r: MinibatchReport, vocab: readonly strin
           position: t,
           token: vocab[r.tokens[k]!],
           lp_old: r.lpOld[k],
-          lp_new: r.lpOld[k]! + Math.log(ratio),
+          lp_new: r.lpNew[k],
           lp_ref: r.lpRef[k],
           advantage: r.advantages[k],
           ratio,

@@ -96,7 +96,7 @@ export interface RolloutData {
  * One minibatch of the update: the trainer's MinibatchReport without what the page already
  * has (iteration, tokens and log-probs travel with the rollout), rows and lengths as typed arrays.
  */
-export type MinibatchData = Omit<MinibatchReport, 'iteration' | 'rows' | 'lengths' | 'tokens' | 'lpOld' | 'lpRef'> & {
+export type MinibatchData = Omit<MinibatchReport, 'iteration' | 'rows' | 'lengths' | 'tokens' | 'lpOld' | 'lpNew' | 'lpRef'> & {
   /** Rollout sequence of each row. */
   rows: Int32Array;
   lengths: Int32Array;
