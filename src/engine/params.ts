@@ -72,7 +72,7 @@ export const PARAMS = {
     options: ALGOS,
     live: false,
     group: 'run',
-    doc: 'ppo: clipped surrogate + value head with GAE; grpo: group-relative advantages, no critic; reinforce: score function with a mean-reward baseline, no clipping.',
+    doc: 'ppo: clipped surrogate + value head with GAE; grpo: group-relative advantages, no critic; reinforce: score function with a leave-one-out mean-return baseline (RLOO), no clipping.',
   }),
   model: choice({
     default: 'base',
@@ -191,7 +191,7 @@ export const PARAMS = {
     live: true,
     group: 'ppo',
     zeroMeans: 'off',
-    doc: 'Stop the remaining epochs when approx KL to π_old (k3) passes this (CleanRL target_kl).',
+    doc: "Stop the remaining epochs when the approx KL to π_old (k3) of an epoch's last minibatch passes this (CleanRL target_kl; policy/approxkl_last).",
   }),
   whiten: bool({
     default: true,
@@ -286,7 +286,7 @@ export const PARAMS = {
     log: true,
     live: true,
     group: 'optim',
-    doc: 'Adam learning rate.',
+    doc: 'Adam learning rate (3e-4 keeps clip fraction and approx KL in their healthy ranges; 1e-3 is the "hot" setting).',
   }),
   maxGradNorm: num({
     default: 1,
