@@ -73,6 +73,14 @@ describe('issue 8 through the trainer', () => {
     });
   });
 
+  it('8.6: the defaults train healthily by the lab’s own standard (clip fraction about 0.005–0.02, approx KL about 1e-3)', async () => {
+    // Old defaults (lr 1e-3) measured over these iterations: clip fraction 0.070, approx KL 0.020 on average.
+    const ms = await run({}, 8);
+    const mean = (k: 'policy/clipfrac' | 'policy/approxkl') => ms.reduce((s, m) => s + m[k], 0) / ms.length;
+    expect(mean('policy/clipfrac')).toBeLessThan(0.03);
+    expect(mean('policy/approxkl')).toBeLessThan(0.005);
+  });
+
   it('8.10: approxkl_last is the last minibatch’s, and early stop reads it after each epoch (CleanRL)', async () => {
     const reports: MinibatchReport[] = [];
     const target = 0.002;

@@ -50,3 +50,18 @@ describe('the source points only inside the repository (issue 8.15)', () => {
     expect(outside).toEqual([]);
   });
 });
+
+describe('the explanations match the engine (issue 8.7)', () => {
+  it('ratio 1 up to float error, the CleanRL clip fraction split by side, the target KL per completion', async () => {
+    const { EXPLAIN } = await import('../../src/ui/explain/texts');
+    const { PARAMS } = await import('../../src/engine/params');
+    const all = Object.values(EXPLAIN)
+      .flatMap((e) => e.body)
+      .join('\n');
+    expect(all).not.toMatch(/exactly 1\b/);
+    expect(EXPLAIN.ratio.body.join(' ')).toMatch(/1 up to float rounding/);
+    expect(EXPLAIN.clipfrac.body.join(' ')).toMatch(/CleanRL[^]*splits it into low[^]*and high/);
+    expect(PARAMS.targetKl.doc).toMatch(/summed over a completion/);
+    expect(all).not.toMatch(/target KL per token|KL\/token/);
+  });
+});
