@@ -5,11 +5,14 @@
  * engine's metrics) and a short progress line per iteration on stderr. Every run
  * parameter is a kebab-case flag generated from the engine's parameter list; `--help`
  * lists them. `--tokens FILE` also writes one JSON line per completion token per update
- * epoch, so a run can be taken apart in a notebook.
+ * epoch, so a run can be taken apart in a notebook. `--experiment NAME` runs an experiment of
+ * the gallery instead (experiment.ts).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { parseCli, helpText, UsageError } from './args';
+import { runExperiment } from './experiment';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
 import { Trainer, type MinibatchReport } from '../engine/trainer';
 import { CASE_NAMES } from '../engine/cases';
@@ -54,14 +57,51 @@ function writeTokens(out: WriteStream, r: MinibatchReport, vocab: readonly strin
   out.write(lines.join('\n') + '\n');
 }
 
+/** Opens FILE for --tokens now, or fails with one line naming the path and the reason. */
+function openTokenFile(path: string): WriteStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT'
+        ? existsSync(dirname(path))
+          ? 'it cannot be created there'
+          : `the directory ${dirname(path)} does not exist`
+        : err.code === 'EISDIR'
+          ? 'it is a directory'
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? 'permission denied'
+            : err.message;
+    throw new UsageError(`--tokens ${path}: cannot write this file (${why})`);
+  }
+  const out = createWriteStream('', { fd });
+  // A write that fails later (a full disk) ends the run with one line, not a stack trace.
+  out.on('error', (e) => {
+    process.stderr.write(`error: --tokens ${path}: ${e.message}\n`);
+    process.exit(1);
+  });
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   const cli = parseCli(argv);
   if (cli.help) {
     process.stdout.write(helpText());
     return 0;
   }
-  const backend = await initNodeBackend(cli.config.backend);
-  const tokenFile = cli.tokens ? createWriteStream(cli.tokens) : null;
+  if (cli.experiment !== null) return runExperiment(cli);
+  // The token file is opened before anything trains, so a path that cannot be written is a usage error.
+  const tokenFile = cli.tokens ? openTokenFile(cli.tokens) : null;
+  let backend: string;
+  try {
+    backend = await initNodeBackend(cli.config.backend);
+  } catch (e) {
+    // A browser-only backend asked for in Node is a bad argument, not a failure of the run.
+    if (cli.config.backend === 'webgl' || cli.config.backend === 'webgpu') throw new UsageError((e as Error).message);
+    throw e;
+  }
   const trainer = await Trainer.create(cli.config, loadCheckpointFromDisk, {
     onMinibatch: tokenFile ? (r) => writeTokens(tokenFile, r, trainer.task.vocab) : undefined,
   });
