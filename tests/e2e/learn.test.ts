@@ -52,6 +52,8 @@ const CHECKS: ChapterCheck[] = [
       const noBaseline = await num(page, 'ch2-variance');
       await page.getByTestId('ch2-baseline-J').click();
       await expect.poll(() => num(page, 'ch2-variance')).toBeLessThan(noBaseline);
+      // Measured on the same draws: the baseline narrows the spread of the estimates.
+      expect(await num(page, 'ch2-spread')).toBeLessThan(await num(page, 'ch2-spread-plain'));
     },
   },
   {

@@ -4,7 +4,7 @@ import type { KlEstimator } from '../../engine/kl';
 import { betaTrace } from '../../learn/beta';
 import { softmax } from '../../learn/categorical';
 import { ESTIMATORS, estimatorGradient, estimatorStats, exactKl, exactKlGradient } from '../../learn/kl';
-import { CHAPTER_LABS } from '../../learn/tryit';
+import { CHAPTER_LABS, labLink } from '../../learn/tryit';
 import { fmt, fmtPercent } from '../format';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
@@ -94,6 +94,8 @@ export function Chapter6() {
     [target],
   );
   const last = trace[trace.length - 1]!;
+  const hacked = CHAPTER_LABS[6]();
+  const guarded = { ...hacked, config: { ...hacked.config, beta: 0.1 } };
   return (
     <Chapter
       n={6}
@@ -209,6 +211,11 @@ export function Chapter6() {
         or turn on adaptive β, and watch the KL chart.
       </p>
       <TryIt setup={CHAPTER_LABS[6]()} />
+      <p className="try-it">
+        <a className="button" href={labLink(guarded)} data-testid="try-it-guarded">
+          The same run with β = {guarded.config.beta}
+        </a>
+      </p>
     </Chapter>
   );
 }
