@@ -247,6 +247,8 @@ describe('Learn view', () => {
     const config = await page.evaluate(() => window.ppoLab!.config());
     expect(config).toEqual(expected);
     expect(config?.task).toBe('sentiment');
+    // The backend in use travels with the link; the chapter's settings come from the chapter.
+    expect(config?.backend).toBe('wasm');
     expect(config?.beta).toBe(0);
     await expect.poll(() => page.getByTestId('tab-lab').getAttribute('aria-current')).toBe('page');
   });

@@ -8,7 +8,7 @@ import { CHAPTER_LABS, labLink } from '../../learn/tryit';
 import { fmt, fmtPercent } from '../format';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
-import { LinePlot, Readout, show, Slider, TryIt, Widget } from './widgets';
+import { LinePlot, Readout, show, Slider, TryIt, useWithBackend, Widget } from './widgets';
 
 /** The reference's logits over five tokens, and the direction the policy drifts in. */
 const REF_LOGITS = [0.5, 0.2, 0, -0.3, -0.8];
@@ -95,7 +95,7 @@ export function Chapter6() {
   );
   const last = trace[trace.length - 1]!;
   const hacked = CHAPTER_LABS[6]();
-  const guarded = { ...hacked, config: { ...hacked.config, beta: 0.1 } };
+  const guarded = useWithBackend({ ...hacked, config: { ...hacked.config, beta: 0.1 } });
   return (
     <Chapter
       n={6}
