@@ -9,6 +9,7 @@ import { pendingStructural } from '../slices/config';
 import { useLab } from '../store';
 import { Welcome } from '../learn/Welcome';
 import { ParamControl } from './ParamControl';
+import { usePageMode } from '../share/page-mode';
 
 const GROUPS: { id: (typeof PARAMS)[ParamKey]['group']; title: string }[] = [
   { id: 'ppo', title: 'PPO update' },
@@ -28,6 +29,8 @@ export function Controls() {
   const configErrors = useLab((s) => s.configErrors);
   const pending = useLab((s) => pendingStructural(s.draft, s.loaded).length);
   const applyAndReset = useLab((s) => s.applyAndReset);
+  // Classroom mode: groups the lesson's link hides (share/page-keys.ts).
+  const hide = usePageMode((m) => m.hide);
   return (
     <aside className="controls" aria-label="Parameters">
       <Welcome />
@@ -50,7 +53,7 @@ export function Controls() {
         <p className="muted small">Acts on the running training: takes effect at the next iteration, marked on every chart.</p>
         {GROUPS.map((g) => {
           const keys = keysOf(true, g.id);
-          return keys.length ? (
+          return keys.length && !hide.has(`group-${g.id}`) ? (
             <fieldset key={g.id}>
               <legend>{g.title}</legend>
               {keys.map((k) => (
@@ -60,7 +63,7 @@ export function Controls() {
           ) : null;
         })}
       </section>
-      <section>
+      <section hidden={hide.has('group-setup')}>
         <h2>Run setup</h2>
         <p className="muted small">Applies on Reset (same seed, same start).</p>
         <fieldset>
