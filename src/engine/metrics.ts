@@ -8,6 +8,7 @@
 import type { GroupSpread } from './advantages';
 import { CASE_NAMES, clipBounds, clipCase, gradientFlows, type CaseName } from './cases';
 import { effective, klPlacement, type Config } from './params';
+import { log } from './portable-math';
 import { completionOf, promptOf, type Rollout } from './rollout';
 import type { Task } from './tasks';
 
@@ -216,7 +217,7 @@ export class UpdateStats {
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);
-        approxKl += r - 1 - Math.log(r); // k3 of π_old → π_θ (CleanRL approx_kl)
+        approxKl += r - 1 - log(r); // k3 of π_old → π_θ (CleanRL approx_kl); portable log: page = CLI
         addToHistogram(this.histogram, this.edges, r, this.bandHi);
         addToHistogram(byEpoch, this.edges, r, this.bandHi);
         tokens++;

@@ -1,7 +1,7 @@
 /**
  * The one-click explanations of every chart and panel. Each says, in the lab's own words, what
- * is plotted and how to read it, and names the section of the PPO deep dive
- * (public/docs/ppo-deep-dive.md) it illustrates by its heading; `metrics` names the engine's
+ * is plotted and how to read it, and names the section of the PPO deep dive the lab teaches
+ * (the reference text; the Learn view retells it) it illustrates by its heading; `metrics` names the engine's
  * metric keys plotted, as real trainers log them (public/docs/algorithms.md). The ranges called
  * typical are the ones the lab's defaults produce (measured: README, "What changed in the defaults").
  */
@@ -151,7 +151,7 @@ export const EXPLAIN = {
   backend: {
     title: 'Backend',
     body: [
-      'The tfjs backend that trains, in a Web Worker so the page never waits on it. Auto picks among WebGPU, WebGL, wasm and cpu, and says why it skipped each one. A run replays bit for bit on cpu, wasm and WebGL; across backends the numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
+      'The tfjs backend that trains, in a Web Worker so the page never waits on it. Auto runs the same short warm-up of this model on each of WebGPU, WebGL and wasm that the browser offers and keeps the fastest (for a model this small a GPU is not always faster), remembering the choice in this browser; the list below gives what each one measured or why it was skipped. A run replays bit for bit on cpu, wasm and WebGL; across backends the numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
     ],
     seed: section('Importance sampling and where PPO starts to differ'),
   },
