@@ -13,8 +13,9 @@ import { completionOf, promptOf, type Rollout } from './rollout';
 import type { Task } from './tasks';
 
 /**
- * The scalars one update step downloads after its per-token ratios, in this order: the loss
- * terms (as loss.ts returns them) and the gradient norm. One list stacks and unpacks them.
+ * The scalars one update step downloads after its per-token arrays (ratio, then log π_θ), in
+ * this order: the loss terms (as loss.ts returns them) and the gradient norm. One list stacks
+ * and unpacks them.
  */
 export const LOSS_SCALARS = ['policy', 'value', 'entropy', 'kl', 'total', 'valueClipfrac'] as const;
 export const STEP_SCALARS = [...LOSS_SCALARS, 'gradNorm'] as const;
