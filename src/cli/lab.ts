@@ -5,12 +5,14 @@
  * engine's metrics) and a short progress line per iteration on stderr. Every run
  * parameter is a kebab-case flag generated from the engine's parameter list; `--help`
  * lists them. `--tokens FILE` also writes one JSON line per completion token per update
- * epoch, so a run can be taken apart in a notebook.
+ * epoch, so a run can be taken apart in a notebook. `--experiment NAME` runs an experiment of
+ * the gallery instead (experiment.ts).
  */
 import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { parseCli, helpText, UsageError } from './args';
+import { runExperiment } from './experiment';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
 import { Trainer, type MinibatchReport } from '../engine/trainer';
 import { CASE_NAMES } from '../engine/cases';
@@ -89,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText());
     return 0;
   }
+  if (cli.experiment !== null) return runExperiment(cli);
   // The token file is opened before anything trains, so a path that cannot be written is a usage error.
   const tokenFile = cli.tokens ? openTokenFile(cli.tokens) : null;
   let backend: string;

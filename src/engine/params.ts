@@ -296,6 +296,13 @@ export const PARAMS = {
     group: 'sampling',
     doc: 'Sampling temperature τ; logits are divided by τ wherever a log-prob is taken.',
   }),
+  // An injected bug, for the ratio-not-one experiment (src/engine/experiments.ts): never on unless asked for.
+  bugTempMismatch: bool({
+    default: false,
+    live: true,
+    group: 'sampling',
+    doc: 'INJECTED BUG (off by default, for the ratio-not-one experiment): the update forgets the sampling temperature and takes log-probs at τ = 1, so r ≠ 1 from the first minibatch whenever τ ≠ 1.',
+  }),
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamKey = keyof typeof PARAMS;
@@ -442,3 +449,20 @@ export function parseConfig(raw: unknown): { ok: true; config: Config } | { ok: 
   errors.push(...checkConfig(c, TASKS[c.task].maxCompletion));
   return errors.length ? { ok: false, errors } : { ok: true, config: c };
 }
+
+/**
+ * The values in force where a parameter's 0 means "the default": ε_high 0 is ε, max tokens 0
+ * is the task's own limit. Resolved here only, so trainer, worker, FLOP count and charts agree.
+ */
+export function effective(
+  config: Pick<Config, 'eps' | 'epsHigh' | 'maxTokens'>,
+  task: { defaultMaxTokens: number },
+): { epsLow: number; epsHigh: number; maxTokens: number } {
+  return { ...clipRange(config), maxTokens: config.maxTokens || task.defaultMaxTokens };
+}
+
+/** The clip range alone (what needs no task): [1 − epsLow, 1 + epsHigh]. */
+export const clipRange = (config: Pick<Config, 'eps' | 'epsHigh'>): { epsLow: number; epsHigh: number } => ({
+  epsLow: config.eps,
+  epsHigh: config.epsHigh || config.eps,
+});

@@ -3,7 +3,7 @@
  * panel on the left, and the token stream and charts on the right. Each chart sits in its
  * own error boundary, so one failing chart cannot blank the page.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApproxKlChart, EntropyChart, LengthChart, RewardChart, TaskChart, ValueChart } from './charts/ScalarCharts';
 import { ClipFracChart } from './charts/ClipFracChart';
 import { KlChart } from './charts/KlChart';
@@ -11,14 +11,17 @@ import { RatioHistogram } from './charts/RatioHistogram';
 import { SixCases } from './charts/SixCases';
 import { ErrorBoundary } from './ErrorBoundary';
 import { ExperimentsView } from './experiments/ExperimentsView';
+import { PinBar } from './experiments/PinBar';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
+import { ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
 import { CopyLink } from './panels/CopyLink';
 import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
 import { StatusBar } from './panels/StatusBar';
 import { ViewTabs } from './panels/ViewTabs';
 import { TokenStreamPanel } from './panels/TokenStream';
+import { TrlConfigButton } from './panels/TrlConfigButton';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
 
@@ -39,6 +42,9 @@ export function App() {
   const route = useLab((s) => s.route);
   const largeFont = useLab((s) => s.largeFont);
   const toggleLargeFont = useLab((s) => s.toggleLargeFont);
+  // Narrow screens only: whether the parameter drawer is open (ControlsDrawer.tsx).
+  const [controlsOpen, setControlsOpen] = useState(false);
+  const closeControls = useCallback(() => setControlsOpen(false), []);
   useShortcuts();
   useEffect(() => {
     document.documentElement.classList.toggle('projector', largeFont);
@@ -48,10 +54,12 @@ export function App() {
       <header className="top">
         <h1>PPO Lab</h1>
         <ViewTabs />
+        {route.view === 'lab' ? <ControlsToggle open={controlsOpen} onToggle={() => setControlsOpen((o) => !o)} /> : null}
         <RunButtons />
         <StatusBar />
         <div className="top-right">
           <CopyLink />
+          <TrlConfigButton />
           <label className="toggle">
             <input type="checkbox" checked={largeFont} onChange={toggleLargeFont} data-testid="large-font" /> Projector (large
             font)
@@ -65,24 +73,31 @@ export function App() {
         </Safe>
       ) : route.view === 'experiments' ? (
         <Safe area="experiments">
-          <ExperimentsView experiment={route.experiment} />
+          <ExperimentsView experiment={route.experiment} runs={route.runs}>
+            <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
+          </ExperimentsView>
         </Safe>
       ) : (
-        <LabBoard />
+        <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
       )}
     </div>
   );
 }
 
-/** The lab itself: the parameter panel on the left, the token stream and the charts on the right. */
-function LabBoard() {
+/** The lab itself: the parameter panel on the left (a drawer on narrow screens), the token stream and the charts on the right. */
+function LabBoard({ controlsOpen, closeControls }: { controlsOpen: boolean; closeControls: () => void }) {
   return (
     <div className="main">
-      <Safe area="controls">
-        <Controls />
-      </Safe>
+      <ControlsDrawer open={controlsOpen} onClose={closeControls}>
+        <Safe area="controls">
+          <Controls />
+        </Safe>
+      </ControlsDrawer>
       <main className="board">
         <TaskLine />
+        <Safe area="compare runs">
+          <PinBar />
+        </Safe>
         <Safe area="token stream">
           <TokenStreamPanel />
         </Safe>

@@ -5,8 +5,10 @@
  * `transferablesOf`.
  */
 import type { NonFiniteReason } from '../engine/errors';
-import type { CaseCounts, Metrics } from '../engine/metrics';
+import type { Metrics } from '../engine/metrics';
 import type { Config, LiveParams } from '../engine/params';
+import type { Rollout } from '../engine/rollout';
+import type { MinibatchReport } from '../engine/trainer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -95,27 +97,61 @@ export interface RolloutData {
   returns: Float32Array;
 }
 
-/** One minibatch of the update: [rows × width] per-token arrays in minibatch row order. */
-export interface MinibatchData {
-  epoch: number;
-  minibatch: number;
-  /** The update's plan: epochs and minibatches per epoch (early stopping may end it sooner). */
-  epochs: number;
-  minibatchesPerEpoch: number;
-  /** The clip range in force for this iteration. */
-  eps: number;
-  epsHigh: number;
+/**
+ * One minibatch of the update: the trainer's MinibatchReport without what the page already
+ * has (iteration, tokens and log-probs travel with the rollout), rows and lengths as typed arrays.
+ */
+export type MinibatchData = Omit<MinibatchReport, 'iteration' | 'rows' | 'lengths' | 'tokens' | 'lpOld' | 'lpRef'> & {
   /** Rollout sequence of each row. */
   rows: Int32Array;
-  width: number;
   lengths: Int32Array;
-  ratio: Float32Array;
-  advantages: Float32Array;
-  /** Case 0..6 per token (0 = no signal, also on padding) and whether the gradient flowed. */
-  cases: Uint8Array;
-  flows: Uint8Array;
-  losses: { policy: number; value: number; entropy: number; kl: number; total: number };
-  counts: CaseCounts;
+};
+
+/** The finished rollout as a message: copies, because the trainer keeps using its arrays after the hook. */
+export function toRolloutData(
+  r: Rollout,
+  targets: { advantages: Float32Array; returns: Float32Array; klPenalty: Float32Array },
+  group: number,
+): RolloutData {
+  return {
+    n: r.n,
+    promptLength: r.promptLength,
+    width: r.width,
+    group,
+    prompts: r.prompts.slice(),
+    tokens: r.tokens.slice(),
+    lengths: r.lengths.slice(),
+    scores: r.scores.slice(),
+    lpOld: r.lpOld.slice(),
+    lpRef: r.lpRef.slice(),
+    kl: targets.klPenalty.slice(),
+    klExact: r.klExact.slice(),
+    values: r.values.slice(),
+    advantages: targets.advantages.slice(),
+    returns: targets.returns.slice(),
+  };
+}
+
+/** One minibatch report as a message (copies of its arrays, only the fields the page reads). */
+export function toMinibatchData(m: MinibatchReport): MinibatchData {
+  const { policy, value, entropy, kl, total } = m.losses;
+  return {
+    epoch: m.epoch,
+    minibatch: m.minibatch,
+    epochs: m.epochs,
+    minibatchesPerEpoch: m.minibatchesPerEpoch,
+    eps: m.eps,
+    epsHigh: m.epsHigh,
+    rows: Int32Array.from(m.rows),
+    width: m.width,
+    lengths: Int32Array.from(m.lengths),
+    ratio: m.ratio.slice(),
+    advantages: m.advantages.slice(),
+    cases: m.cases.slice(),
+    flows: m.flows.slice(),
+    losses: { policy, value, entropy, kl, total },
+    counts: { ...m.counts },
+  };
 }
 
 /**

@@ -11,11 +11,20 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, kindOf, NonFiniteLossError } from '../engine/errors';
 import { Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
-import { parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
+import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
 import type { Task } from '../engine/tasks';
 import type { BackendRequest } from './backend-choice';
 import { Outbox, realClock, type Clock } from './outbox';
-import type { BackendInfo, Command, ErrorKind, RunState, TaskInfo, WorkerEvent } from './protocol';
+import {
+  toMinibatchData,
+  toRolloutData,
+  type BackendInfo,
+  type Command,
+  type ErrorKind,
+  type RunState,
+  type TaskInfo,
+  type WorkerEvent,
+} from './protocol';
 
 /** What a trainer must offer the session (the real Trainer, or a test double). */
 export type TrainerLike = Pick<Trainer, 'step' | 'setParams' | 'iteration' | 'nextBoundary' | 'config' | 'task' | 'dispose'>;
@@ -24,7 +33,7 @@ export interface SessionHost {
   /** Posts one frame's events; `transfer` holds the buffers of their typed arrays. */
   post(events: WorkerEvent[], transfer: ArrayBuffer[]): void;
   /** Starts a tfjs backend ('auto' or forced, with fallback). */
-  selectBackend(requested: BackendRequest, progress: (message: string) => void): Promise<BackendInfo>;
+  selectBackend(requested: BackendRequest, progress: (message: string) => void, config: Config): Promise<BackendInfo>;
   /** Reads a checkpoint (a path relative to public/), reporting the fraction received. */
   fetchCheckpoint(file: string, progress: (fraction: number) => void): Promise<ArrayBuffer>;
   createTrainer?: (config: Config, load: CheckpointLoader, hooks: TrainerHooks) => Promise<TrainerLike>;
@@ -44,7 +53,7 @@ export function taskInfo(task: Task, config: Config): TaskInfo {
     vocab: [...task.vocab],
     eos: task.eos,
     promptLength: task.promptLength,
-    maxTokens: config.maxTokens || task.defaultMaxTokens,
+    maxTokens: effective(config, task).maxTokens,
     solvedThreshold: task.solvedThreshold,
   };
 }
@@ -212,7 +221,7 @@ export class TrainingSession {
     this.status('loading', { message: 'Preparing the run…' });
     try {
       if (!this.backend || this.backend.requested !== config.backend) {
-        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }));
+        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }), config);
         this.backend = { requested: config.backend, info };
         if (info.fallback) {
           const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
@@ -305,56 +314,14 @@ export class TrainingSession {
       },
       onSample: (iteration, step) => {
         this.outbox.step(iteration, step);
-        const T = this.config?.maxTokens || this.trainer?.task.defaultMaxTokens || 1;
+        const T = this.config && this.trainer ? effective(this.config, this.trainer.task).maxTokens : 1;
         this.progress(iteration, (0.5 * (step.position + 1)) / T, `sampling token ${step.position + 1} of ${T}`);
       },
       onRollout: (iteration, r, targets) => {
-        this.outbox.event({
-          type: 'rollout',
-          iteration,
-          rollout: {
-            n: r.n,
-            promptLength: r.promptLength,
-            width: r.width,
-            group: this.config?.group ?? 1,
-            // The trainer keeps using these arrays after the hook: send copies.
-            prompts: r.prompts.slice(),
-            tokens: r.tokens.slice(),
-            lengths: r.lengths.slice(),
-            scores: r.scores.slice(),
-            lpOld: r.lpOld.slice(),
-            lpRef: r.lpRef.slice(),
-            kl: targets.klPenalty.slice(),
-            klExact: r.klExact.slice(),
-            values: r.values.slice(),
-            advantages: targets.advantages.slice(),
-            returns: targets.returns.slice(),
-          },
-        });
+        this.outbox.event({ type: 'rollout', iteration, rollout: toRolloutData(r, targets, this.config?.group ?? 1) });
       },
       onMinibatch: (m) => {
-        const l = m.losses;
-        this.outbox.event({
-          type: 'minibatch',
-          iteration: m.iteration,
-          data: {
-            epoch: m.epoch,
-            minibatch: m.minibatch,
-            epochs: m.epochs,
-            minibatchesPerEpoch: m.minibatchesPerEpoch,
-            eps: m.eps,
-            epsHigh: m.epsHigh,
-            rows: Int32Array.from(m.rows),
-            width: m.width,
-            lengths: Int32Array.from(m.lengths),
-            ratio: m.ratio.slice(),
-            advantages: m.advantages.slice(),
-            cases: m.cases.slice(),
-            flows: m.flows.slice(),
-            losses: { policy: l.policy, value: l.value, entropy: l.entropy, kl: l.kl, total: l.total },
-            counts: { ...m.counts },
-          },
-        });
+        this.outbox.event({ type: 'minibatch', iteration: m.iteration, data: toMinibatchData(m) });
         const total = m.epochs * m.minibatchesPerEpoch;
         const done = m.epoch * m.minibatchesPerEpoch + m.minibatch + 1;
         this.progress(m.iteration, 0.5 + (0.5 * done) / total, `update: minibatch ${done} of ${total}`);

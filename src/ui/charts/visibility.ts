@@ -9,7 +9,7 @@
  *  - the cost of the last round of redraws sets how often charts may redraw again
  *    (`chartInterval`), so charts take at most about a third of the main thread.
  */
-import { createContext, useContext, useEffect, useRef, useState, type RefObject } from 'react';
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 
 export const VisibleContext = createContext(true);
@@ -77,8 +77,13 @@ export const chartInterval = (floorMs: number): number => Math.min(MAX_INTERVAL_
 export function useShown<T>(value: T): T {
   const visible = useContext(VisibleContext);
   const [shown, setShown] = useState(value);
+  // The newest committed value, for the queued redraw to read when its turn comes; written
+  // in a layout effect (during the commit) rather than during render, so a discarded render
+  // never leaks into it.
   const latest = useRef(value);
-  latest.current = value;
+  useLayoutEffect(() => {
+    latest.current = value;
+  }, [value]);
   const queued = useRef(false);
   const mounted = useRef(true);
   useEffect(() => {

@@ -45,7 +45,13 @@ export function mergeRows(rows: readonly HistoryRow[]): HistoryRow {
   for (const r of rows) n += r.n;
   // Every row of a run has the same metric keys; a union is taken anyway, in case one differs.
   const keys: string[] = [];
-  for (const r of rows) for (const k in r) if (!META.has(k) && !(k in out)) ((out[k] = null), keys.push(k));
+  for (const r of rows) {
+    for (const k in r) {
+      if (META.has(k) || k in out) continue;
+      out[k] = null;
+      keys.push(k);
+    }
+  }
   for (const k of keys) {
     let sum = 0;
     let count = 0;
