@@ -26,6 +26,7 @@ export interface Cli {
   config: Config;
   iterations: number;
   tokens: string | null;
+  csv: string | null;
   /** Live edits replayed from a lab link (--link). */
   timeline: Timeline;
   help: boolean;
@@ -43,6 +44,7 @@ const MAX_ITERATIONS = 1_000_000;
 const CLI_FLAGS = {
   iterations: `number of iterations to run, an integer in [1, ${MAX_ITERATIONS}] (default 50)`,
   tokens: 'FILE: also write one JSON line per completion token per update epoch',
+  csv: 'FILE: also write the metrics as CSV, one row per iteration',
   link: 'QUERY: replay a lab link (its config and live edits); later flags override its config',
   experiment: 'NAME: run an experiment of the gallery (each of its runs; JSON lines carry a "run" key); "list" lists them',
   run: 'ID: with --experiment, only this one of its runs',
@@ -54,6 +56,7 @@ export function parseCli(argv: string[]): Cli {
     config: defaultConfig(),
     iterations: 50,
     tokens: null,
+    csv: null,
     timeline: [],
     help: false,
     experiment: null,
@@ -81,6 +84,7 @@ export function parseCli(argv: string[]): Cli {
     else if (flag === 'tokens') cli.tokens = value;
     else if (flag === 'experiment') cli.experiment = value;
     else if (flag === 'run') cli.run = value;
+    else if (flag === 'csv') cli.csv = value;
     else if (flag === 'link') {
       const link = decodeLink(value.includes('?') ? value.slice(value.indexOf('?')) : value);
       if (link.errors.length) throw new UsageError(`--link: ${link.errors.join('; ')}`);

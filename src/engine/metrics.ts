@@ -6,6 +6,7 @@
  * (e.g. a value loss without a critic), never "unknown".
  */
 import { CASE_NAMES, clipCase, gradientFlows, type CaseName } from './cases';
+import { log } from './portable-math';
 import { effective, type Config } from './params';
 import { completionOf, promptOf, type Rollout } from './rollout';
 import type { Task } from './tasks';
@@ -174,7 +175,7 @@ export class UpdateStats {
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);
-        approxKl += r - 1 - Math.log(r); // k3 of π_old → π_θ (CleanRL approx_kl)
+        approxKl += r - 1 - log(r); // k3 of π_old → π_θ (CleanRL approx_kl); portable log: page = CLI
         addToHistogram(this.histogram, r);
         addToHistogram(byEpoch, r);
         tokens++;

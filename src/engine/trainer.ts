@@ -36,6 +36,7 @@ import {
 import { SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
 import { MODEL_SIZES } from './sizes';
 import { effective, parseConfig, parseLiveParams, type Config, type ParamKey } from './params';
+import { weightMismatch, type PolicyCheckpoint } from './policy-checkpoint';
 import { Rng } from './rng';
 import { sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
@@ -147,6 +148,33 @@ export class Trainer {
   /** The config in force (live changes included once applied), with the current β. */
   get config(): Readonly<Config> {
     return { ...this.cfg, beta: this.beta };
+  }
+
+  /** The policy as a checkpoint (policy-checkpoint.ts): its trainable variables, config, iteration and β. */
+  async savePolicy(): Promise<PolicyCheckpoint> {
+    const weights: WeightMap = new Map();
+    for (const [i, v] of this.policy.trainable.entries())
+      weights.set(`trainable.${i}`, { shape: [...v.shape], data: (await v.data()) as Float32Array });
+    return { config: { ...this.cfg }, iteration: this.iter, beta: this.beta, weights };
+  }
+
+  /**
+   * Puts a saved policy's weights in place and counts on from its iteration. Adam's moments
+   * and the sampling streams start afresh. Throws, changing nothing, when the shapes differ.
+   */
+  restorePolicy(p: PolicyCheckpoint): void {
+    const problem = weightMismatch(
+      this.policy.trainable.map((v) => v.shape),
+      p.weights,
+    );
+    if (problem) throw new Error(`the checkpoint does not fit this model: ${problem}`);
+    [...p.weights.values()].forEach((w, i) => {
+      const t = tf.tensor(w.data, w.shape);
+      this.policy.trainable[i]!.assign(t);
+      t.dispose();
+    });
+    this.iter = p.iteration;
+    this.beta = p.beta;
   }
 
   /**

@@ -60,7 +60,11 @@ export type Command =
    */
   | { type: 'set-params'; params: Partial<LiveParams>; atIteration?: number }
   /** Slow-motion viewing: pace sampling to this many token steps per second; null = full speed. */
-  | { type: 'set-watch'; stepsPerSecond: number | null };
+  | { type: 'set-watch'; stepsPerSecond: number | null }
+  /** Save the policy (weights, config, iteration): answered by `checkpoint`. */
+  | { type: 'save-checkpoint' }
+  /** Rebuild the run from a saved policy file (engine/policy-checkpoint.ts) and go on from it. */
+  | { type: 'load-checkpoint'; bytes: ArrayBuffer };
 
 // ─── Events ──────────────────────────────────────────────────────────────────
 
@@ -195,6 +199,8 @@ export type WorkerEvent =
    */
   | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
+  /** A saved policy file (engine/policy-checkpoint.ts). */
+  | { type: 'checkpoint'; bytes: ArrayBuffer; iteration: number; fileName: string }
   /**
    * `fatal`: the worker cannot go on (e.g. the GPU device was lost); the client replaces it.
    * `reason`: for 'nan', whether the loss itself or only its gradient stopped being finite.
@@ -225,6 +231,8 @@ export function transferablesOf(e: WorkerEvent): ArrayBuffer[] {
       return unique(arrays(e.rollout));
     case 'minibatch':
       return unique(arrays(e.data));
+    case 'checkpoint':
+      return [e.bytes];
     default:
       return [];
   }

@@ -13,6 +13,7 @@ import { Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/tra
 import type { Metrics } from '../engine/metrics';
 import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
 import type { Task } from '../engine/tasks';
+import { decodePolicyCheckpoint, encodePolicyCheckpoint, policyFileName } from '../engine/policy-checkpoint';
 import type { BackendRequest } from './backend-choice';
 import { Outbox, realClock, type Clock } from './outbox';
 import {
@@ -135,6 +136,10 @@ export class TrainingSession {
         return this.run(1);
       case 'set-params':
         return this.setParams(cmd.params, cmd.atIteration);
+      case 'save-checkpoint':
+        return this.saveCheckpoint();
+      case 'load-checkpoint':
+        return this.loadCheckpoint(cmd.bytes);
       default:
         return this.error('internal', `unknown command ${JSON.stringify((cmd as { type?: unknown })?.type)}`);
     }
@@ -259,6 +264,42 @@ export class TrainingSession {
       task: taskInfo(this.trainer.task, config),
     });
     this.status('ready');
+  }
+
+  /** Saves the policy between iterations: a running loop finishes its iteration first, then goes on. */
+  private async saveCheckpoint(): Promise<void> {
+    const trainer = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'savePolicy'>>) | null;
+    if (!trainer?.savePolicy) return this.error('checkpoint', 'nothing to save: no run is loaded');
+    const wasRunning = this.running;
+    this.running = false;
+    await this.loop;
+    try {
+      const p = await trainer.savePolicy();
+      const bytes = encodePolicyCheckpoint(p);
+      const fileName = policyFileName(p.config, p.iteration);
+      this.outbox.event({ type: 'checkpoint', bytes: bytes.buffer as ArrayBuffer, iteration: p.iteration, fileName });
+    } finally {
+      if (wasRunning) this.run(null);
+    }
+  }
+
+  /** A refused file changes nothing; an accepted one replaces the run by its config and weights. */
+  private async loadCheckpoint(bytes: ArrayBuffer): Promise<void> {
+    let p;
+    try {
+      p = decodePolicyCheckpoint(bytes);
+    } catch (e) {
+      return this.error('checkpoint', `checkpoint refused, the run goes on unchanged: ${(e as Error).message}`);
+    }
+    await this.rebuild(p.config);
+    const trainer = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'restorePolicy'>>) | null;
+    if (!trainer?.restorePolicy) return;
+    try {
+      trainer.restorePolicy(p);
+    } catch (e) {
+      return this.error('checkpoint', `${(e as Error).message}; the run starts from the reference instead`);
+    }
+    this.status('ready', { message: `Continuing from the saved policy at iteration ${p.iteration}` });
   }
 
   private setParams(params: Partial<LiveParams>, atIteration: number | undefined): void {

@@ -10,6 +10,7 @@ import { Card } from '../explain/Explain';
 import { clipRange } from '../../engine/params';
 import { fmt, fmtPercent } from '../format';
 import { useLab } from '../store';
+import { shownLatest } from '../slices/metrics';
 import { AXIS, axisLabel, useAxisWidth } from './common';
 import { HoverContext, HoverLayer, LayerContext, SeriesLayer, type LayerData, type PathSeries } from './layers';
 import { niceDomain } from './nice';
@@ -33,7 +34,7 @@ const BIN = (RATIO_BINS.hi - RATIO_BINS.lo) / RATIO_BINS.count;
 const binOf = (r: number) => Math.min(RATIO_BINS.count - 1, Math.max(0, Math.floor((r - RATIO_BINS.lo) / BIN)));
 
 export function RatioHistogram() {
-  const latest = useLab((s) => s.latest);
+  const latest = useLab(shownLatest);
   const eps = useLab((s) => s.draft.eps);
   const epsHigh = useLab((s) => s.draft.epsHigh);
   const [epoch, setEpoch] = useState<number | 'all'>('all');

@@ -10,6 +10,7 @@ import { formatValue } from '../format';
 import { isLiveKey } from '../slices/config';
 import { useLab } from '../store';
 import { rangeAttrs, toPosition, valueAt } from './slider-scale';
+import { useLocked, useParamHidden } from '../share/page-mode';
 
 /** Why a parameter does nothing under the chosen algorithm (dimmed, still editable). */
 export function unusedBecause(key: ParamKey, c: Config): string | null {
@@ -96,6 +97,9 @@ export function ParamControl({ k }: { k: ParamKey }) {
   const id = useId();
   const flag = flagOf(k);
   const pending = !spec.live && loadedValue !== undefined && loadedValue !== value;
+  // Classroom mode (share/page-keys.ts): hidden, or shown at a value the lesson fixed.
+  const hidden = useParamHidden(k);
+  const locked = useLocked(k);
 
   let input;
   if (spec.kind === 'boolean') {
@@ -140,8 +144,9 @@ export function ParamControl({ k }: { k: ParamKey }) {
     );
   }
 
+  if (hidden) return null;
   return (
-    <div className={`param ${unused ? 'unused' : ''} ${pending ? 'pending' : ''}`} data-param={flag}>
+    <div className={`param ${unused ? 'unused' : ''} ${pending ? 'pending' : ''} ${locked ? 'locked' : ''}`} data-param={flag}>
       <div className="param-head">
         <label htmlFor={id}>{flag}</label>
         {spec.kind === 'number' ? <span className="param-value">{formatValue(k, value)}</span> : null}
@@ -155,7 +160,13 @@ export function ParamControl({ k }: { k: ParamKey }) {
           ?
         </button>
       </div>
-      {input}
+      {locked ? (
+        <fieldset disabled className="locked-input" title="Locked by this lesson's link">
+          {input}
+        </fieldset>
+      ) : (
+        input
+      )}
       {help ? (
         <p className="param-doc">
           {spec.doc}{' '}
