@@ -1,13 +1,14 @@
 /**
  * Soak (issue 14.12): over two thousand iterations of the bandit in Chromium, the worker's
  * tfjs tensors stay flat and the page's heap levels off: whatever the page keeps per
- * iteration is bounded (the charts' history merges rows past its cap, ppoLab keeps the
- * last MAX_ITERATIONS metrics). The bandit with a batch of two runs some fifty iterations
+ * iteration is bounded (the charts' history merges rows past its cap, the run record and
+ * ppoLab keep the last MAX_METRICS and MAX_ITERATIONS metrics). The bandit with a batch of two runs some fifty iterations
  * a second, so this stays near a minute.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { HISTORY_CAP } from '../../src/ui/data/lab-data';
+import { MAX_METRICS, TOKEN_ITERATIONS } from '../../src/ui/data/run-record';
 import { MAX_ITERATIONS } from '../../src/worker/automation';
 import { linkFor, openLab, waitForBackend, type Lab } from './harness';
 
@@ -102,7 +103,13 @@ describe('soak', () => {
     // Tensors: the same count at every sample.
     expect(new Set(samples.map((s) => s.tensors)).size).toBe(1);
     // What the page retains stops at its caps.
-    expect(to(samples).memory).toMatchObject({ historyRows: HISTORY_CAP, iterationsKept: MAX_ITERATIONS, markers: 0 });
+    expect(to(samples).memory).toMatchObject({
+      historyRows: HISTORY_CAP,
+      iterationsKept: MAX_ITERATIONS,
+      recordedMetrics: MAX_METRICS,
+      recordedTokens: TOKEN_ITERATIONS,
+      markers: 0,
+    });
     // Once the history is full, the heap levels off. Objects are counted exactly: keeping one
     // iteration's metrics (or one chart row) costs at least one object per iteration, as the
     // filling history does before the cap. Heap bytes drift by a megabyte either way between
