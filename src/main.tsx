@@ -8,6 +8,7 @@ import { TrainingClient } from './worker/client';
 import { installAutomation } from './worker/automation';
 import { App } from './ui/App';
 import { ErrorBoundary } from './ui/ErrorBoundary';
+import { labData } from './ui/data/lab-data';
 import { ingest } from './ui/ingest';
 import { configErrorsOf } from './ui/slices/config';
 import { useLab } from './ui/store';
@@ -38,7 +39,15 @@ followAddressBar(client);
 client.subscribe((e) => runRecord.take(e));
 client.subscribe(saveCheckpointEvents);
 client.subscribe(ingest);
-installAutomation(client);
+installAutomation(client, window, {
+  notices: () => useLab.getState().errors.map(({ kind, message, iteration }) => ({ kind, message, iteration })),
+  memory: () => ({
+    historyRows: labData.history.rows().length,
+    markers: labData.markers.length,
+    timeline: useLab.getState().timeline.length,
+    notices: useLab.getState().errors.length,
+  }),
+});
 client.send({ type: 'load-config', config: start.config });
 
 createRoot(document.getElementById('root')!).render(

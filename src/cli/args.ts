@@ -8,10 +8,12 @@ import {
   defaultConfig,
   describeRange,
   flagOf,
+  isDecimal,
   keyOfFlag,
   parseParam,
   PARAMS,
   PARAM_KEYS,
+  quote,
   type Config,
   type ParamKey,
 } from '../engine/params';
@@ -48,8 +50,7 @@ export function parseCli(argv: string[]): Cli {
   let base: Config | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--'))
-      throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --; see --help)`);
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${quote(arg)} (flags start with --; see --help)`);
     const eq = arg.indexOf('=');
     const flag = arg.slice(2, eq < 0 ? undefined : eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
@@ -69,16 +70,17 @@ export function parseCli(argv: string[]): Cli {
       base = link.config;
       cli.timeline = link.timeline;
     } else if (flag === 'iterations') {
-      const n = Number(value);
+      // Plain decimal digits only, as for every numeric flag (Number() would read 0x10 or 1e3).
+      const n = isDecimal(value, true) ? Number(value) : NaN;
       if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS)
-        throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${JSON.stringify(value)}`);
+        throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${quote(value)}`);
       cli.iterations = n;
     } else if (key) {
       const p = parseParam(key, value);
       if (!p.ok) throw new UsageError(`--${p.error}`);
       given[key] = p.value;
     } else {
-      throw new UsageError(`unknown flag --${flag} (see --help)`);
+      throw new UsageError(`unknown flag --${flag.length > 40 ? `${flag.slice(0, 40)}…` : flag} (see --help)`);
     }
   }
   const task = (given.task ?? base?.task ?? PARAMS.task.default) as TaskName;
@@ -108,5 +110,11 @@ export function helpText(): string {
       lines.push(`  ${''.padEnd(18)} ${describeRange(key)}; default ${d[key]}`);
     }
   }
+  lines.push(
+    '',
+    'Backends: this CLI trains on wasm or cpu (auto: wasm, else cpu). webgl and webgpu run in the browser lab;',
+    'webgpu runs here only where navigator.gpu has been installed (the bench loads Dawn for that).',
+    'Numbers are written as plain decimals (0.25, 12): no exponents, hexadecimal or signs.',
+  );
   return lines.join('\n') + '\n';
 }

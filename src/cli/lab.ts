@@ -8,7 +8,8 @@
  * epoch, so a run can be taken apart in a notebook; `--csv FILE` the metrics as CSV. Every
  * line is written by engine/export.ts, as the page's exports are.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { parseCli, helpText, UsageError } from './args';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
@@ -26,15 +27,51 @@ function progressLine(m: Metrics, total: number): string {
   );
 }
 
+/** Opens FILE for --tokens or --csv now, or fails with one line naming the flag, the path and the reason. */
+function openOutputFile(flag: string, path: string): WriteStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT'
+        ? existsSync(dirname(path))
+          ? 'it cannot be created there'
+          : `the directory ${dirname(path)} does not exist`
+        : err.code === 'EISDIR'
+          ? 'it is a directory'
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? 'permission denied'
+            : err.message;
+    throw new UsageError(`--${flag} ${path}: cannot write this file (${why})`);
+  }
+  const out = createWriteStream('', { fd });
+  // A write that fails later (a full disk) ends the run with one line, not a stack trace.
+  out.on('error', (e) => {
+    process.stderr.write(`error: --${flag} ${path}: ${e.message}\n`);
+    process.exit(1);
+  });
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   const cli = parseCli(argv);
   if (cli.help) {
     process.stdout.write(helpText());
     return 0;
   }
-  const backend = await initNodeBackend(cli.config.backend);
-  const tokenFile = cli.tokens ? createWriteStream(cli.tokens) : null;
-  const csvFile = cli.csv ? createWriteStream(cli.csv) : null;
+  // The output files are opened before anything trains, so a path that cannot be written is a usage error.
+  const tokenFile = cli.tokens ? openOutputFile('tokens', cli.tokens) : null;
+  const csvFile = cli.csv ? openOutputFile('csv', cli.csv) : null;
+  let backend: string;
+  try {
+    backend = await initNodeBackend(cli.config.backend);
+  } catch (e) {
+    // A browser-only backend asked for in Node is a bad argument, not a failure of the run.
+    if (cli.config.backend === 'webgl' || cli.config.backend === 'webgpu') throw new UsageError((e as Error).message);
+    throw e;
+  }
   const trainer = await Trainer.create(cli.config, loadCheckpointFromDisk, {
     onMinibatch: tokenFile ? (r) => tokenFile.write(tokenLines(r, trainer.task.vocab)) : undefined,
   });

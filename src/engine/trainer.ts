@@ -16,6 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
+import { PackedAdam } from './adam';
+import { CheckpointError, ConfigError, NonFiniteLossError } from './errors';
 import { adaptBeta, klEstimateArray } from './kl';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
@@ -38,6 +40,8 @@ import { weightMismatch, type PolicyCheckpoint } from './policy-checkpoint';
 import { Rng } from './rng';
 import { sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
+
+export { NonFiniteLossError } from './errors';
 
 /** Reads a checkpoint file (a path relative to public/) into bytes: fs in Node, fetch in the browser. */
 export type CheckpointLoader = (file: string) => Promise<ArrayBuffer>;
@@ -74,28 +78,6 @@ export interface TrainerHooks {
   onMinibatch?(report: MinibatchReport): void;
 }
 
-/** A NaN or infinite loss: the step was not applied, the model keeps its last good weights. */
-export class NonFiniteLossError extends Error {
-  constructor(
-    readonly iteration: number,
-    readonly where: string,
-  ) {
-    super(
-      `iteration ${iteration}: the loss became ${where}. The update was not applied. ` +
-        'Likely cause: a step too large for this state (lower the learning rate, raise max-grad-norm clipping or lower β), ' +
-        'or ratios overflowing after many epochs (fewer epochs, or an early-stop KL).',
-    );
-    this.name = 'NonFiniteLossError';
-  }
-}
-
-/** Adam whose learning rate can change between steps (the live slider). */
-class LiveAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
 function buildModel(
   task: Task,
   config: Config,
@@ -128,7 +110,7 @@ export class Trainer {
     readonly task: Task,
     readonly policy: PolicyModel,
     readonly reference: PolicyModel,
-    private readonly optimizer: LiveAdam,
+    private readonly optimizer: PackedAdam,
     private readonly hooks: TrainerHooks,
   ) {
     this.cfg = config;
@@ -141,21 +123,21 @@ export class Trainer {
   /** Validates the config, loads the task's SFT checkpoint as both the reference and the policy's start. */
   static async create(config: Config, load: CheckpointLoader, hooks: TrainerHooks = {}): Promise<Trainer> {
     const parsed = parseConfig(config);
-    if (!parsed.ok) throw new Error(`invalid config: ${parsed.errors.join('; ')}`);
+    if (!parsed.ok) throw new ConfigError(`invalid config: ${parsed.errors.join('; ')}`);
     const task = TASKS[config.task];
     const file = checkpointFor(config);
     let checkpoint;
     try {
       checkpoint = decodeCheckpoint(await load(file));
     } catch (e) {
-      throw new Error(`cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`, {
-        cause: e,
-      });
+      throw new CheckpointError(
+        `cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`,
+      );
     }
     const policy = buildModel(task, config, checkpoint.weights, { trainable: true, valueHead: config.algo === 'ppo' });
     const reference = buildModel(task, config, checkpoint.weights, { trainable: false, valueHead: false });
     // Explicit epsilon: tfjs takes Adam's default from the backend, and WebGL's (1e-4) differs from the others' (1e-7).
-    const optimizer = new LiveAdam(config.lr, 0.9, 0.999, 1e-7);
+    const optimizer = new PackedAdam(policy.trainable, config.lr, 0.9, 0.999, 1e-7);
     return new Trainer({ ...config }, task, policy, reference, optimizer, hooks);
   }
 
@@ -201,7 +183,7 @@ export class Trainer {
    */
   setParams(changes: Partial<Record<ParamKey, unknown>>): number {
     const parsed = parseLiveParams({ ...this.cfg, ...this.pending }, changes, this.task.maxCompletion);
-    if (!parsed.ok) throw new Error(parsed.error);
+    if (!parsed.ok) throw new ConfigError(parsed.error);
     Object.assign(this.pending, parsed.value);
     return this.nextBoundary;
   }
@@ -289,12 +271,9 @@ export class Trainer {
       }, this.policy.trainable);
       // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
       // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-      const norm = tf
-        .concat(Object.values(grads).map((g) => g.reshape([-1])))
-        .square()
-        .sum()
-        .sqrt();
-      return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
+      const flat = this.optimizer.flatten(grads);
+      const norm = flat.square().sum().sqrt();
+      return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
     });
     aux!.dispose();
     const data = (await packed.data()) as Float32Array;
@@ -302,17 +281,11 @@ export class Trainer {
     const { perToken: ratio, scalars } = unpackStep(data);
     if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
       tf.dispose(grads);
-      throw new NonFiniteLossError(
-        iteration,
-        Number.isFinite(scalars.total) ? 'finite but its gradient is not' : String(scalars.total),
-      );
+      throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
     }
     const maxNorm = this.cfg.maxGradNorm;
     const scale = maxNorm > 0 ? Math.min(1, maxNorm / (scalars.gradNorm + 1e-6)) : 1;
-    tf.tidy(() => {
-      const scaled = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)]));
-      this.optimizer.applyGradients(scaled);
-    });
+    this.optimizer.applyGradients(grads, scale);
     tf.dispose(grads);
     return { ratio, scalars };
   }

@@ -4,6 +4,7 @@
  * Per-token data travels as typed arrays, transferred rather than copied; see
  * `transferablesOf`.
  */
+import type { NonFiniteReason } from '../engine/errors';
 import type { Metrics } from '../engine/metrics';
 import type { Config, LiveParams } from '../engine/params';
 import type { Rollout } from '../engine/rollout';
@@ -34,7 +35,11 @@ export interface TaskInfo {
   solvedThreshold: number;
 }
 
-export type RunState = 'loading' | 'ready' | 'running' | 'paused' | 'error';
+/**
+ * 'stopped' is never sent by the worker: the page's client says it when the worker died too
+ * often to be restarted, so nothing can run until the page is reloaded.
+ */
+export type RunState = 'loading' | 'ready' | 'running' | 'paused' | 'error' | 'stopped';
 
 // ─── Commands ────────────────────────────────────────────────────────────────
 
@@ -153,6 +158,10 @@ export function toMinibatchData(m: MinibatchReport): MinibatchData {
   };
 }
 
+/**
+ * What failed, so the page reacts by kind, never by the wording of the message. The engine's
+ * error classes (engine/errors.ts) map to 'nan', 'config' and 'checkpoint'.
+ */
 export type ErrorKind =
   /** The loss became NaN or infinite: training paused, the weights are the last good ones. */
   | 'nan'
@@ -167,7 +176,8 @@ export type ErrorKind =
   | 'internal';
 
 export type WorkerEvent =
-  | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo }
+  /** `restarted`: set by the page's client (not the worker) on the first `ready` of a worker that replaced a dead one. */
+  | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo; restarted?: boolean }
   /** `progress` in [0, 1] for anything slow (loading checkpoints, compiling shaders). */
   | { type: 'status'; state: RunState; iteration: number; message?: string; progress?: number }
   /** An iteration's rollout begins: its prompts [n × promptLength], before any token is sampled. */
@@ -183,13 +193,19 @@ export type WorkerEvent =
   | { type: 'rollout-token'; iteration: number; batch: TokenBatch }
   | { type: 'rollout'; iteration: number; rollout: RolloutData }
   | { type: 'minibatch'; iteration: number; data: MinibatchData }
-  /** `applied`: the live parameters that took effect at this iteration (empty when none). */
-  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams> }
+  /**
+   * `applied`: the live parameters that took effect at this iteration (empty when none);
+   * `numTensors`: tfjs tensors alive in the worker after it (flat over a run unless something leaks).
+   */
+  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
   /** A saved policy file (engine/policy-checkpoint.ts). */
   | { type: 'checkpoint'; bytes: ArrayBuffer; iteration: number; fileName: string }
-  /** `fatal`: the worker cannot go on (e.g. the GPU device was lost); the client replaces it. */
-  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number; fatal?: boolean };
+  /**
+   * `fatal`: the worker cannot go on (e.g. the GPU device was lost); the client replaces it.
+   * `reason`: for 'nan', whether the loss itself or only its gradient stopped being finite.
+   */
+  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number; fatal?: boolean; reason?: NonFiniteReason };
 
 /**
  * What the worker actually posts: the events of one frame, in order, so the page gets at

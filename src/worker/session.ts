@@ -7,7 +7,9 @@
  * beside the queue, yielding to the event loop between iterations, so `pause` and
  * `set-params` are taken promptly and act at the next iteration boundary.
  */
-import { NonFiniteLossError, Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, kindOf, NonFiniteLossError } from '../engine/errors';
+import { Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
 import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
 import type { Task } from '../engine/tasks';
@@ -32,7 +34,7 @@ export interface SessionHost {
   /** Posts one frame's events; `transfer` holds the buffers of their typed arrays. */
   post(events: WorkerEvent[], transfer: ArrayBuffer[]): void;
   /** Starts a tfjs backend ('auto' or forced, with fallback). */
-  selectBackend(requested: BackendRequest, progress: (message: string) => void): Promise<BackendInfo>;
+  selectBackend(requested: BackendRequest, progress: (message: string) => void, config: Config): Promise<BackendInfo>;
   /** Reads a checkpoint (a path relative to public/), reporting the fraction received. */
   fetchCheckpoint(file: string, progress: (fraction: number) => void): Promise<ArrayBuffer>;
   createTrainer?: (config: Config, load: CheckpointLoader, hooks: TrainerHooks) => Promise<TrainerLike>;
@@ -184,14 +186,17 @@ export class TrainingSession {
         metrics = await trainer.step();
       } catch (e) {
         if (e instanceof NonFiniteLossError) {
-          this.error(
-            'nan',
-            `Training paused at iteration ${e.iteration}: ${e.message.replace(/^iteration \d+: /, '')} ` +
+          this.outbox.event({
+            type: 'error',
+            kind: 'nan',
+            reason: e.reason,
+            iteration: e.iteration,
+            message:
+              `Training paused at iteration ${e.iteration}: ${e.detail} ` +
               'The weights are those of the last good step; change a parameter and resume, or reset.',
-            e.iteration,
-          );
+          });
         } else {
-          this.error('internal', `iteration ${next} failed: ${(e as Error).message ?? e}`, next);
+          this.error(kindOf(e), `iteration ${next} failed: ${(e as Error).message ?? e}`, next);
         }
         break;
       } finally {
@@ -199,7 +204,7 @@ export class TrainingSession {
       }
       const applied = this.appliedAt.get(metrics.iter) ?? {};
       this.appliedAt.delete(metrics.iter);
-      this.outbox.event({ type: 'iteration', metrics, applied });
+      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors });
       if (this.progressShown) this.status('running');
       if (this.stepsLeft !== null && --this.stepsLeft <= 0) this.running = false;
     }
@@ -221,7 +226,7 @@ export class TrainingSession {
     this.status('loading', { message: 'Preparing the run…' });
     try {
       if (!this.backend || this.backend.requested !== config.backend) {
-        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }));
+        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }), config);
         this.backend = { requested: config.backend, info };
         if (info.fallback) {
           const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
@@ -236,26 +241,18 @@ export class TrainingSession {
       this.error('backend', (e as Error).message);
       return this.status('error');
     }
-    let loaderFailed = false;
-    const load: CheckpointLoader = async (file) => {
+    const load: CheckpointLoader = (file) => {
       this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: 0 });
-      try {
-        return await this.host.fetchCheckpoint(file, (f) =>
-          this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }),
-        );
-      } catch (e) {
-        loaderFailed = true;
-        throw e;
-      }
+      return this.host.fetchCheckpoint(file, (f) =>
+        this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }),
+      );
     };
     try {
       const create = this.host.createTrainer ?? Trainer.create;
       this.trainer = await create(config, load, this.hooks());
     } catch (e) {
-      const message = (e as Error).message ?? String(e);
-      const kind: ErrorKind =
-        loaderFailed || /checkpoint/.test(message) ? 'checkpoint' : /invalid config/.test(message) ? 'config' : 'internal';
-      this.error(kind, message);
+      // The trainer throws CheckpointError for anything the loader or the decoder refused.
+      this.error(kindOf(e), (e as Error).message ?? String(e));
       return this.status('error');
     }
     this.config = { ...config };
@@ -336,7 +333,8 @@ export class TrainingSession {
     try {
       at = trainer.setParams(checked.value);
     } catch (e) {
-      return this.error('config', (e as Error).message);
+      if (!(e instanceof ConfigError)) throw e;
+      return this.error('config', e.message);
     }
     this.appliedAt.set(at, { ...this.appliedAt.get(at), ...checked.value });
     this.config = { ...this.config!, ...checked.value };

@@ -4,7 +4,7 @@
  * choices. Each carries its doc line behind a "?", the engine's validation message, and
  * for live parameters when the edit was queued and when it took effect.
  */
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useId, useState, type KeyboardEvent } from 'react';
 import { describeRange, flagOf, PARAMS, type Config, type NumberSpec, type ParamKey } from '../../engine/params';
 import { formatValue } from '../format';
 import { isLiveKey } from '../slices/config';
@@ -46,7 +46,11 @@ function LiveStatus({ k }: { k: ParamKey }) {
   );
 }
 
-/** A number box that commits on Enter or blur, so half-typed values are not validated. */
+/**
+ * A number box that commits on Enter or blur, so half-typed values are not validated. Its
+ * parent keys it by the value in force, so a value set elsewhere (the slider, a link edit
+ * taking effect, a NaN recovery) replaces whatever was half-typed.
+ */
 function NumberBox({
   k,
   id,
@@ -61,7 +65,6 @@ function NumberBox({
   onCommit: (raw: string) => void;
 }) {
   const [text, setText] = useState(String(value));
-  useEffect(() => setText(String(value)), [value]);
   const spec = PARAMS[k] as NumberSpec;
   const commit = () => {
     if (text !== String(value)) onCommit(text);
@@ -132,11 +135,13 @@ export function ParamControl({ k }: { k: ParamKey }) {
           onChange={(e) => setParam(k, valueAt(spec, Number(e.target.value), v))}
           data-testid={`${flag}-slider`}
         />
-        <NumberBox k={k} value={v} label={`${flag} value`} onCommit={(raw) => setParam(k, raw)} />
+        <NumberBox key={v} k={k} value={v} label={`${flag} value`} onCommit={(raw) => setParam(k, raw)} />
       </span>
     );
   } else {
-    input = <NumberBox k={k} id={id} value={value as number} label={flag} onCommit={(raw) => setParam(k, raw)} />;
+    input = (
+      <NumberBox key={value as number} k={k} id={id} value={value as number} label={flag} onCommit={(raw) => setParam(k, raw)} />
+    );
   }
 
   if (hidden) return null;
