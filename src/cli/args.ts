@@ -30,6 +30,12 @@ export interface Cli {
   /** Live edits replayed from a lab link (--link). */
   timeline: Timeline;
   help: boolean;
+  /** --experiment NAME (or "list") and --run ID: run an experiment of the gallery (engine/experiments.ts). */
+  experiment: string | null;
+  run: string | null;
+  /** The run parameters given as flags, and whether --iterations was: with --experiment they override its runs. */
+  given: Partial<Config>;
+  iterationsGiven: boolean;
 }
 
 const MAX_ITERATIONS = 1_000_000;
@@ -40,11 +46,24 @@ const CLI_FLAGS = {
   tokens: 'FILE: also write one JSON line per completion token per update epoch',
   csv: 'FILE: also write the metrics as CSV, one row per iteration',
   link: 'QUERY: replay a lab link (its config and live edits); later flags override its config',
+  experiment: 'NAME: run an experiment of the gallery (each of its runs; JSON lines carry a "run" key); "list" lists them',
+  run: 'ID: with --experiment, only this one of its runs',
   help: 'print this help',
 };
 
 export function parseCli(argv: string[]): Cli {
-  const cli: Cli = { config: defaultConfig(), iterations: 50, tokens: null, csv: null, timeline: [], help: false };
+  const cli: Cli = {
+    config: defaultConfig(),
+    iterations: 50,
+    tokens: null,
+    csv: null,
+    timeline: [],
+    help: false,
+    experiment: null,
+    run: null,
+    given: {},
+    iterationsGiven: false,
+  };
   // Flags given explicitly; the rest come from the defaults of the chosen task (or of the link).
   const given: Partial<Record<ParamKey, unknown>> = {};
   let base: Config | null = null;
@@ -63,6 +82,8 @@ export function parseCli(argv: string[]): Cli {
     const value = inline ?? (takesNext ? argv[++i]! : 'true');
     if (flag === 'help') cli.help = true;
     else if (flag === 'tokens') cli.tokens = value;
+    else if (flag === 'experiment') cli.experiment = value;
+    else if (flag === 'run') cli.run = value;
     else if (flag === 'csv') cli.csv = value;
     else if (flag === 'link') {
       const link = decodeLink(value.includes('?') ? value.slice(value.indexOf('?')) : value);
@@ -75,6 +96,7 @@ export function parseCli(argv: string[]): Cli {
       if (!Number.isInteger(n) || n < 1 || n > MAX_ITERATIONS)
         throw new UsageError(`--iterations must be an integer in [1, ${MAX_ITERATIONS}]; got ${quote(value)}`);
       cli.iterations = n;
+      cli.iterationsGiven = true;
     } else if (key) {
       const p = parseParam(key, value);
       if (!p.ok) throw new UsageError(`--${p.error}`);
@@ -83,6 +105,7 @@ export function parseCli(argv: string[]): Cli {
       throw new UsageError(`unknown flag --${flag.length > 40 ? `${flag.slice(0, 40)}…` : flag} (see --help)`);
     }
   }
+  cli.given = given as Partial<Config>;
   const task = (given.task ?? base?.task ?? PARAMS.task.default) as TaskName;
   cli.config = { ...(base && base.task === task ? base : defaultConfig(task)), ...(given as Partial<Config>) };
   const errors = checkConfig(cli.config, TASKS[task].maxCompletion);

@@ -6,12 +6,14 @@
  * parameter is a kebab-case flag generated from the engine's parameter list; `--help`
  * lists them. `--tokens FILE` also writes one JSON line per completion token per update
  * epoch, so a run can be taken apart in a notebook; `--csv FILE` the metrics as CSV. Every
- * line is written by engine/export.ts, as the page's exports are.
+ * line is written by engine/export.ts, as the page's exports are. `--experiment NAME` runs an
+ * experiment of the gallery instead (experiment.ts).
  */
 import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { parseCli, helpText, UsageError } from './args';
+import { runExperiment } from './experiment';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
 import { Trainer } from '../engine/trainer';
 import { csvHeader, csvRow, metricsLine, tokenLines } from '../engine/export';
@@ -28,7 +30,7 @@ function progressLine(m: Metrics, total: number): string {
 }
 
 /** Opens FILE for --tokens or --csv now, or fails with one line naming the flag, the path and the reason. */
-function openOutputFile(flag: string, path: string): WriteStream {
+function openOutput(flag: string, path: string): WriteStream {
   let fd: number;
   try {
     fd = openSync(path, 'w');
@@ -61,9 +63,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText());
     return 0;
   }
-  // The output files are opened before anything trains, so a path that cannot be written is a usage error.
-  const tokenFile = cli.tokens ? openOutputFile('tokens', cli.tokens) : null;
-  const csvFile = cli.csv ? openOutputFile('csv', cli.csv) : null;
+  if (cli.experiment !== null) return runExperiment(cli);
+  // Output files are opened before anything trains, so a path that cannot be written is a usage error.
+  const tokenFile = cli.tokens ? openOutput('tokens', cli.tokens) : null;
+  const csvFile = cli.csv ? openOutput('csv', cli.csv) : null;
   let backend: string;
   try {
     backend = await initNodeBackend(cli.config.backend);

@@ -55,6 +55,8 @@ export interface Metrics {
   'kl/ref_by_position': number[];
   'kl/ref_exact_by_position': number[];
   'policy/approxkl': number;
+  /** approx KL of the update's last minibatch alone (what CleanRL logs as approx_kl). */
+  'policy/approxkl_last': number;
   'policy/clipfrac': number;
   'policy/clipfrac_low': number;
   'policy/clipfrac_high': number;
@@ -132,6 +134,8 @@ export class UpdateStats {
   ratioMin = Infinity;
   ratioMax = -Infinity;
   approxKlSum = 0;
+  /** approx KL of the last minibatch added (CleanRL logs this one). */
+  approxKlLast = 0;
   losses = Object.fromEntries(STEP_SCALARS.map((k) => [k, 0])) as StepScalars;
   steps = 0;
 
@@ -274,6 +278,7 @@ export function iterationMetrics(x: IterationRecord): Metrics {
     'kl/ref_by_position': byPosition(x.klPenalty, lengths, T),
     'kl/ref_exact_by_position': byPosition(r.klExact, lengths, T),
     'policy/approxkl': stats.approxKlSum / stats.tokens,
+    'policy/approxkl_last': stats.approxKlLast,
     'policy/clipfrac': (cases.case4 + cases.case5) / stats.tokens,
     'policy/clipfrac_low': cases.case4 / stats.tokens,
     'policy/clipfrac_high': cases.case5 / stats.tokens,

@@ -296,6 +296,13 @@ export const PARAMS = {
     group: 'sampling',
     doc: 'Sampling temperature τ; logits are divided by τ wherever a log-prob is taken.',
   }),
+  // An injected bug, for the ratio-not-one experiment (src/engine/experiments.ts): never on unless asked for.
+  bugTempMismatch: bool({
+    default: false,
+    live: true,
+    group: 'sampling',
+    doc: 'INJECTED BUG (off by default, for the ratio-not-one experiment): the update forgets the sampling temperature and takes log-probs at τ = 1, so r ≠ 1 from the first minibatch whenever τ ≠ 1.',
+  }),
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamKey = keyof typeof PARAMS;

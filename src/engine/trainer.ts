@@ -251,7 +251,8 @@ export class Trainer {
       entCoef: c.entCoef,
       klBeta: c.klMode === 'loss' ? this.beta : 0,
       klEstimator: c.klEstimator,
-      temperature: c.temperature,
+      // bug-temp-mismatch (an injected bug, off by default): the update ignores the sampling temperature.
+      temperature: c.bugTempMismatch ? 1 : c.temperature,
       promptLength: this.task.promptLength,
     };
   }
@@ -354,6 +355,7 @@ export class Trainer {
         const rowLengths = rows.map((i) => lengths[i]!);
         const tc = stats.addMinibatch(epoch, result.ratio, adv, rowLengths, T);
         stats.addLosses(result.scalars);
+        stats.approxKlLast = tc.approxKl;
         epochKl += tc.approxKl * tc.tokens;
         epochTokens += tc.tokens;
         hooks.onMinibatch?.(

@@ -11,6 +11,7 @@ import { RatioHistogram } from './charts/RatioHistogram';
 import { SixCases } from './charts/SixCases';
 import { ErrorBoundary } from './ErrorBoundary';
 import { ExperimentsView } from './experiments/ExperimentsView';
+import { PinBar } from './experiments/PinBar';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
 import { ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
@@ -90,7 +91,9 @@ export function App() {
         </Safe>
       ) : route.view === 'experiments' ? (
         <Safe area="experiments">
-          <ExperimentsView experiment={route.experiment} />
+          <ExperimentsView experiment={route.experiment} runs={route.runs}>
+            <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
+          </ExperimentsView>
         </Safe>
       ) : (
         <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
@@ -110,6 +113,9 @@ function LabBoard({ controlsOpen, closeControls }: { controlsOpen: boolean; clos
       </ControlsDrawer>
       <main className="board">
         <TaskLine />
+        <Safe area="compare runs">
+          <PinBar />
+        </Safe>
         <Safe area="token stream" panel="panel-tokens">
           <TokenStreamPanel />
         </Safe>
