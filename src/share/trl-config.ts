@@ -422,8 +422,13 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
     ppo: null,
     grpo: null,
     note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); a correct trainer has no such switch.',
-    lines: (c) =>
-      c.bugTempMismatch ? [note('bug-temp-mismatch=true: an injected bug for an experiment; do not carry it over.')] : [],
+    lines: (c) => [
+      note(
+        c.bugTempMismatch
+          ? 'bug-temp-mismatch=true: a bug injected for an experiment; do not carry it over to a real trainer.'
+          : 'bug-temp-mismatch=false: the lab injects no bug; nothing to carry over.',
+      ),
+    ],
   },
 };
 
