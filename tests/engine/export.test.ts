@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CASE_NAMES } from '../../src/engine/cases';
 import { metricsCsv, metricsLine, tokenLines, type TokenPass } from '../../src/engine/export';
 import type { Metrics } from '../../src/engine/metrics';
-import { log } from '../../src/engine/portable-math';
 
 const metrics = (iter: number, extra: Record<string, unknown> = {}) =>
   ({
@@ -26,7 +25,7 @@ describe('export formats', () => {
     expect(metricsCsv([])).toBe('');
   });
 
-  it('token lines: one per real token of each row, in row order, with lp_new from the ratio', () => {
+  it('token lines: one per real token of each row, in row order, lp_new as the forward pass gave it', () => {
     const pass: TokenPass = {
       iteration: 3,
       epoch: 1,
@@ -36,6 +35,7 @@ describe('export formats', () => {
       lengths: [2, 1],
       tokens: [0, 1, 9, 1, 9, 9],
       lpOld: [-0.5, -1, 0, -2, 0, 0],
+      lpNew: [-0.25, -1.75, -9, -2.25, -9, -9],
       lpRef: [-0.6, -1.1, 0, -2.1, 0, 0],
       advantages: [1, 1, 0, -1, 0, 0],
       ratio: [1.25, 0.5, 1, 0.75, 1, 1],
@@ -53,7 +53,7 @@ describe('export formats', () => {
         position: 0,
         token: 'a',
         lp_old: -0.5,
-        lp_new: -0.5 + log(1.25),
+        lp_new: -0.25,
         lp_ref: -0.6,
         advantage: 1,
         ratio: 1.25,
@@ -68,7 +68,7 @@ describe('export formats', () => {
         position: 1,
         token: 'b',
         lp_old: -1,
-        lp_new: -1 + log(0.5),
+        lp_new: -1.75,
         lp_ref: -1.1,
         advantage: 1,
         ratio: 0.5,
@@ -83,7 +83,7 @@ describe('export formats', () => {
         position: 0,
         token: 'b',
         lp_old: -2,
-        lp_new: -2 + log(0.75),
+        lp_new: -2.25,
         lp_ref: -2.1,
         advantage: -1,
         ratio: 0.75,

@@ -17,6 +17,7 @@ const pass = {
   width: 2,
   lengths: new Int32Array([1]),
   ratio: new Float32Array([1, 1]),
+  lpNew: new Float32Array([-1, -3]),
   advantages: new Float32Array([0.5, 0]),
   cases: new Uint8Array([1, 0]),
   flows: new Uint8Array([1, 0]),
