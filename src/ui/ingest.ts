@@ -6,7 +6,7 @@
 import { LIVE_KEYS, type Config, type LiveKey, type LiveParams } from '../engine/params';
 import type { WorkerEvent } from '../worker/protocol';
 import { scalarsOf } from './data/history';
-import { clearLabData, labData, MAX_LOGGED, MAX_MARKERS } from './data/lab-data';
+import { clearLabData, labData, MAX_MARKERS } from './data/lab-data';
 import { flushCharts, markDirty, publishNow } from './data/frame';
 import { formatParam } from './format';
 import { configErrorsOf } from './slices/config';
@@ -91,8 +91,6 @@ export function ingest(e: WorkerEvent): void {
       const m = e.metrics;
       labData.history.push(m.iter, scalarsOf(m));
       labData.latest = m;
-      labData.log.push(m);
-      if (labData.log.length > MAX_LOGGED) labData.log.shift();
       const applied = Object.entries(e.applied) as [LiveKey, Config[LiveKey]][];
       if (applied.length) {
         const label = applied.map(([k, v]) => formatParam(k, v)).join(', ');

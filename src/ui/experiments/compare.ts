@@ -13,7 +13,7 @@ import { decodeLink, encodeLink, type Timeline } from '../../engine/link';
 import type { Metrics } from '../../engine/metrics';
 import { parseConfig, PARAM_KEYS, type Config, type ParamKey } from '../../engine/params';
 import { scalarsOf, type HistoryRow } from '../data/history';
-import { labData } from '../data/lab-data';
+import { runRecord } from '../share/record';
 import { formatParam } from '../format';
 import { useLab } from '../store';
 
@@ -106,7 +106,7 @@ function recordIteration(m: Metrics): { row: HistoryRow; lists: Record<string, n
 /** The run on screen as a record: the config it was built from, its live edits, every iteration so far (or the first `upTo`). */
 export function recordCurrent(upTo = Infinity): Omit<RecordedRun, 'id' | 'label'> | null {
   const { loaded, timeline } = useLab.getState();
-  const log = labData.log.filter((m) => m.iter <= upTo);
+  const log = runRecord.metrics.filter((m) => m.iter <= upTo);
   if (!loaded || !log.length) return null;
   const parts = log.map(recordIteration);
   return {

@@ -5,7 +5,7 @@
  */
 import type { Timeline } from '../../engine/link';
 import type { Config } from '../../engine/params';
-import { labData } from '../data/lab-data';
+import { runRecord } from '../share/record';
 import { configErrorsOf } from '../slices/config';
 import { useLab, type LabState } from '../store';
 import { clearPinned, detachLive, pin, recordCurrent } from './compare';
@@ -73,10 +73,10 @@ function waitFor(ok: (s: LabState) => boolean, signal: AbortSignal): Promise<voi
 const sameConfig = (a: Config | null, b: Config) => a !== null && JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Iterations finished, as the events said: the store's `iteration` is published a frame later,
+ * Iterations finished, as the events said (the page's run record takes them before the store hears of them): the store's `iteration` is published a frame later,
  * and a 'paused' status can arrive before it (checked on every store change, i.e. at least every frame).
  */
-const finished = () => labData.latest?.iter ?? 0;
+const finished = () => runRecord.metrics.at(-1)?.iter ?? 0;
 /** The last iterations of a run are taken one Step at a time. */
 const STEPPED = 3;
 
