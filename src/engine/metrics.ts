@@ -8,7 +8,6 @@
 import type { GroupSpread } from './advantages';
 import { CASE_NAMES, clipBounds, clipCase, gradientFlows, type CaseName } from './cases';
 import { effective, klPlacement, type Config } from './params';
-import { log } from './portable-math';
 import { completionOf, promptOf, type Rollout } from './rollout';
 import type { Task } from './tasks';
 
@@ -188,12 +187,13 @@ export class UpdateStats {
   }
 
   /**
-   * Adds one minibatch: ratios and advantages [b × T] with `lengths[j]` real tokens in row j.
-   * Returns the per-token cases (0 on padding) and the minibatch's own approx KL.
+   * Adds one minibatch: ratios, log-ratios and advantages [b × T] with `lengths[j]` real tokens
+   * in row j. Returns the per-token cases (0 on padding) and the minibatch's own approx KL.
    */
   addMinibatch(
     epoch: number,
     ratio: Float32Array,
+    logRatio: Float32Array,
     adv: Float32Array,
     lengths: number[],
     width: number,
@@ -218,7 +218,7 @@ export class UpdateStats {
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);
-        approxKl += r - 1 - log(r); // k3 of π_old → π_θ (CleanRL approx_kl); portable log: page = CLI
+        approxKl += r - 1 - logRatio[k]!; // k3 of π_old → π_θ (CleanRL approx_kl)
         addToHistogram(this.histogram, this.edges, r, this.bandHi);
         addToHistogram(byEpoch, this.edges, r, this.bandHi);
         tokens++;

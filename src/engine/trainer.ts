@@ -375,7 +375,11 @@ export class Trainer {
         }
         const adv = takeRows(targets.advantages, rows, T);
         const rowLengths = rows.map((i) => lengths[i]!);
-        const tc = stats.addMinibatch(epoch, result.ratio, adv, rowLengths, T);
+        // The update's own float32 log-ratio, lp_new − lp_old, as the loss took it. (Math.log of the
+        // ratio would differ in the last bit between JavaScript engines: page and CLI must agree.)
+        const lpOld = takeRows(rollout.lpOld, rows, T);
+        const logRatio = result.lpNew.map((lp, k) => lp - lpOld[k]!);
+        const tc = stats.addMinibatch(epoch, result.ratio, logRatio, adv, rowLengths, T);
         stats.addLosses(result.scalars);
         hooks.onMinibatch?.(
           minibatchReport(rollout, rows, adv, result, tc, {

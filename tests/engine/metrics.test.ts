@@ -25,7 +25,7 @@ describe('ratio histogram bins (issue 8.9)', () => {
     const ratios = [Math.fround(1 - eLo), Math.fround(1 + eHi), 0.849, 0.851, 1.279, 1.281, 1, 0.6, 1.4];
     for (const r of ratios) {
       const s = new UpdateStats(eLo, eHi, true);
-      s.addMinibatch(0, new Float32Array([r]), new Float32Array([1]), [1], 1);
+      s.addMinibatch(0, new Float32Array([r]), new Float32Array([Math.log(r)]), new Float32Array([1]), [1], 1);
       const bin = s.histogram.counts.findIndex((c) => c === 1);
       const inside = clipCase(r, 1, eLo, eHi) === 1;
       expect(bandBins[bin]).toBe(inside);
