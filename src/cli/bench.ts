@@ -1,7 +1,11 @@
 /**
- * `npm run bench` — speed of the default config for each tfjs backend available in Node:
- * median ms per rollout, per update and per iteration, tokens/s, FLOPs per iteration and
- * achieved GFLOP/s. Its last line is one JSON object with those figures.
+ * `npm run bench` — speed of the default config for each tfjs backend available in Node.
+ * First the kernels dispatched (kernel-count.ts): per iteration, per sampling step of the
+ * rollout (one new token for every sequence of the batch), per update step (one minibatch),
+ * and the most frequent ones; these do not depend on machine load. Then the peak tensor bytes
+ * of an iteration (tf.profile), and the median ms per rollout, per update and per iteration,
+ * tokens/s, FLOPs per iteration and achieved GFLOP/s. Its last line is one JSON object with
+ * those figures.
  * `npm run bench -- --browser` runs the browser bench instead (headless Chromium, per backend).
  * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter
  * (--task, --batch, …), and --tf-flags NAME=VALUE,… to try tfjs environment flags (e.g.
@@ -9,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseCli } from './args';
+import { KernelCounter } from './kernel-count';
 import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-backend';
 import { iterationFlops } from '../engine/flops';
 import { Trainer } from '../engine/trainer';
@@ -40,23 +45,71 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
   const { config } = parseCli([...argv, '--backend', backend]);
   await initNodeBackend(backend);
   setTfFlags(tfFlags);
-  const trainer = await Trainer.create(config, loadCheckpointFromDisk);
+  const counter = new KernelCounter();
+  // Kernel totals at the rollout's end and the number of update steps, per iteration (set by the hooks).
+  let atRollout = 0;
+  let updateSteps = 0;
+  const trainer = await Trainer.create(config, loadCheckpointFromDisk, {
+    onRollout: () => (atRollout = counter.total),
+    onMinibatch: () => updateSteps++,
+  });
   const runs: Metrics[] = [];
+  const kernels: { iteration: number; rollout: number; update: number; perSample: number; perUpdateStep: number }[] = [];
+  let top: [string, number][] = [];
+  let peak: { bytes: number; aboveStart: number; tensorsBefore: number; tensorsAfter: number };
   try {
     for (let i = 0; i < warmup + iterations; i++) {
+      const start = counter.total;
+      const names = counter.snapshot();
+      updateSteps = 0;
       const m = await trainer.step();
-      if (i >= warmup) runs.push(m);
+      if (i >= warmup) {
+        runs.push(m);
+        const rollout = atRollout - start;
+        const update = counter.total - atRollout;
+        kernels.push({
+          iteration: rollout + update,
+          rollout,
+          update,
+          perSample: rollout / m['completions/max_length'],
+          perUpdateStep: update / updateSteps,
+        });
+        if (i === warmup) top = counter.top(12, names);
+      }
       process.stderr.write(
-        `${backend} iter ${i + 1}/${warmup + iterations}: ${m['time/iteration_ms'].toFixed(0)} ms${i < warmup ? ' (warm-up)' : ''}\n`,
+        `${backend} iter ${i + 1}/${warmup + iterations}: ${m['time/iteration_ms'].toFixed(0)} ms, ` +
+          `${counter.total - start} kernels${i < warmup ? ' (warm-up)' : ''}\n`,
       );
     }
+    // Memory: one more iteration under tf.profile, which records the bytes held after every kernel.
+    const before = tf.memory();
+    const profile = await tf.profile(async () => {
+      await trainer.step();
+      return [];
+    });
+    peak = {
+      bytes: profile.peakBytes,
+      aboveStart: profile.peakBytes - before.numBytes,
+      tensorsBefore: before.numTensors,
+      tensorsAfter: tf.memory().numTensors,
+    };
   } finally {
+    counter.dispose();
     trainer.dispose();
   }
   const flops = runs.map((m) => iterationFlops(config, m['completions/max_length'], m.epochs_run));
   const iterationMs = median(runs.map((m) => m['time/iteration_ms']));
   const result = {
     backend,
+    kernels_per_iteration: median(kernels.map((k) => k.iteration)),
+    kernels_rollout: median(kernels.map((k) => k.rollout)),
+    kernels_update: median(kernels.map((k) => k.update)),
+    kernels_per_sampling_step: round(median(kernels.map((k) => k.perSample))),
+    kernels_per_update_step: round(median(kernels.map((k) => k.perUpdateStep))),
+    top_kernels_first_iteration: Object.fromEntries(top),
+    peak_tensor_mb: round(peak.bytes / 2 ** 20, 2),
+    peak_tensor_mb_above_start: round(peak.aboveStart / 2 ** 20, 2),
+    num_tensors_before_after: [peak.tensorsBefore, peak.tensorsAfter],
     rollout_ms: round(median(runs.map((m) => m['time/rollout_ms']))),
     update_ms: round(median(runs.map((m) => m['time/update_ms']))),
     iteration_ms: round(iterationMs),

@@ -5,14 +5,18 @@
  * engine's metrics) and a short progress line per iteration on stderr. Every run
  * parameter is a kebab-case flag generated from the engine's parameter list; `--help`
  * lists them. `--tokens FILE` also writes one JSON line per completion token per update
- * epoch, so a run can be taken apart in a notebook.
+ * epoch, so a run can be taken apart in a notebook; `--csv FILE` the metrics as CSV. Every
+ * line is written by engine/export.ts, as the page's exports are. `--experiment NAME` runs an
+ * experiment of the gallery instead (experiment.ts).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { parseCli, helpText, UsageError } from './args';
+import { runExperiment } from './experiment';
 import { initNodeBackend, loadCheckpointFromDisk } from './node-backend';
-import { Trainer, type MinibatchReport } from '../engine/trainer';
-import { CASE_NAMES } from '../engine/cases';
+import { Trainer } from '../engine/trainer';
+import { csvHeader, csvRow, metricsLine, tokenLines } from '../engine/export';
 import { editsAt } from '../engine/link';
 import type { Metrics } from '../engine/metrics';
 
@@ -25,33 +29,32 @@ function progressLine(m: Metrics, total: number): string {
   );
 }
 
-/** One JSON line per completion token of a minibatch pass. */
-function writeTokens(out: WriteStream, r: MinibatchReport, vocab: readonly string[]): void {
-  const lines: string[] = [];
-  r.rows.forEach((seq, j) => {
-    for (let t = 0; t < r.lengths[j]!; t++) {
-      const k = j * r.width + t;
-      const ratio = r.ratio[k]!;
-      lines.push(
-        JSON.stringify({
-          iteration: r.iteration,
-          epoch: r.epoch,
-          minibatch: r.minibatch,
-          sequence: seq,
-          position: t,
-          token: vocab[r.tokens[k]!],
-          lp_old: r.lpOld[k],
-          lp_new: r.lpOld[k]! + Math.log(ratio),
-          lp_ref: r.lpRef[k],
-          advantage: r.advantages[k],
-          ratio,
-          case: CASE_NAMES[r.cases[k]!],
-          gradient: r.flows[k] === 1,
-        }),
-      );
-    }
+/** Opens FILE for --tokens or --csv now, or fails with one line naming the flag, the path and the reason. */
+function openOutput(flag: string, path: string): WriteStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === 'ENOENT'
+        ? existsSync(dirname(path))
+          ? 'it cannot be created there'
+          : `the directory ${dirname(path)} does not exist`
+        : err.code === 'EISDIR'
+          ? 'it is a directory'
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? 'permission denied'
+            : err.message;
+    throw new UsageError(`--${flag} ${path}: cannot write this file (${why})`);
+  }
+  const out = createWriteStream('', { fd });
+  // A write that fails later (a full disk) ends the run with one line, not a stack trace.
+  out.on('error', (e) => {
+    process.stderr.write(`error: --${flag} ${path}: ${e.message}\n`);
+    process.exit(1);
   });
-  out.write(lines.join('\n') + '\n');
+  return out;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -60,25 +63,41 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpText());
     return 0;
   }
-  const backend = await initNodeBackend(cli.config.backend);
-  const tokenFile = cli.tokens ? createWriteStream(cli.tokens) : null;
+  if (cli.experiment !== null) return runExperiment(cli);
+  // Output files are opened before anything trains, so a path that cannot be written is a usage error.
+  const tokenFile = cli.tokens ? openOutput('tokens', cli.tokens) : null;
+  const csvFile = cli.csv ? openOutput('csv', cli.csv) : null;
+  let backend: string;
+  try {
+    backend = await initNodeBackend(cli.config.backend);
+  } catch (e) {
+    // A browser-only backend asked for in Node is a bad argument, not a failure of the run.
+    if (cli.config.backend === 'webgl' || cli.config.backend === 'webgpu') throw new UsageError((e as Error).message);
+    throw e;
+  }
   const trainer = await Trainer.create(cli.config, loadCheckpointFromDisk, {
-    onMinibatch: tokenFile ? (r) => writeTokens(tokenFile, r, trainer.task.vocab) : undefined,
+    onMinibatch: tokenFile ? (r) => tokenFile.write(tokenLines(r, trainer.task.vocab)) : undefined,
   });
+  let csvKeys: string[] | null = null;
   process.stderr.write(`backend ${backend}, task ${cli.config.task}, algo ${cli.config.algo}, seed ${cli.config.seed}\n`);
   try {
     for (let i = 0; i < cli.iterations; i++) {
       const edits = editsAt(cli.timeline, trainer.iteration + 1);
       if (edits) trainer.setParams(edits);
       const m = await trainer.step();
-      process.stdout.write(JSON.stringify(m) + '\n');
+      process.stdout.write(metricsLine(m) + '\n');
+      if (csvFile) {
+        if (!csvKeys) csvFile.write(csvHeader((csvKeys = Object.keys(m))));
+        csvFile.write(csvRow(m, csvKeys));
+      }
       process.stderr.write(progressLine(m, cli.iterations));
     }
   } finally {
     trainer.dispose();
-    if (tokenFile) {
-      tokenFile.end();
-      await once(tokenFile, 'finish');
+    for (const file of [tokenFile, csvFile]) {
+      if (!file) continue;
+      file.end();
+      await once(file, 'finish');
     }
   }
   return 0;

@@ -3,6 +3,11 @@
  * `lengths[i]` completion tokens of sequence i are real; the rest is padding.
  */
 
+/** Calls `f(k, i, t)` for every completion token (sequence i, position t, index k = i·width + t), in order. */
+export function forEachToken(lengths: ArrayLike<number>, width: number, f: (k: number, i: number, t: number) => void): void {
+  for (let i = 0; i < lengths.length; i++) for (let t = 0; t < lengths[i]!; t++) f(i * width + t, i, t);
+}
+
 /** Per-token rewards: −β·kl_t on every completion token (KL in the reward), plus the task score on the last one. */
 export function tokenRewards(
   scores: ArrayLike<number>,
@@ -35,14 +40,14 @@ export function gae(
   const advantages = new Float32Array(rewards.length);
   const returns = new Float32Array(rewards.length);
   for (let i = 0; i < lengths.length; i++) {
-    let next = 0; // A_{t+1}
+    let lastGaeLam = 0; // A_{t+1}, as CleanRL names it
     for (let t = lengths[i]! - 1; t >= 0; t--) {
       const k = i * width + t;
-      const vNext = t + 1 < lengths[i]! ? values[k + 1]! : 0;
-      const delta = rewards[k]! + gamma * vNext - values[k]!;
-      next = delta + gamma * lambda * next;
-      advantages[k] = next;
-      returns[k] = next + values[k]!;
+      const nextValue = t + 1 < lengths[i]! ? values[k + 1]! : 0;
+      const delta = rewards[k]! + gamma * nextValue - values[k]!;
+      lastGaeLam = delta + gamma * lambda * lastGaeLam;
+      advantages[k] = lastGaeLam;
+      returns[k] = lastGaeLam + values[k]!;
     }
   }
   return { advantages, returns };
@@ -67,7 +72,7 @@ export function reinforceAdvantages(returns: Float32Array, lengths: Int32Array, 
   for (let i = 0; i < lengths.length; i++) b += returns[i * width]!;
   b /= lengths.length;
   const a = new Float32Array(returns.length);
-  for (let i = 0; i < lengths.length; i++) for (let t = 0; t < lengths[i]!; t++) a[i * width + t] = returns[i * width + t]! - b;
+  forEachToken(lengths, width, (k) => (a[k] = returns[k]! - b));
   return a;
 }
 
@@ -107,13 +112,15 @@ export function broadcast(perSequence: Float32Array, lengths: Int32Array, width:
 export function whiten(x: Float32Array, lengths: Int32Array, width: number): Float32Array {
   let n = 0;
   let mean = 0;
-  for (let i = 0; i < lengths.length; i++) for (let t = 0; t < lengths[i]!; t++, n++) mean += x[i * width + t]!;
+  forEachToken(lengths, width, (k) => {
+    mean += x[k]!;
+    n++;
+  });
   mean /= n;
   let v = 0;
-  for (let i = 0; i < lengths.length; i++) for (let t = 0; t < lengths[i]!; t++) v += (x[i * width + t]! - mean) ** 2;
+  forEachToken(lengths, width, (k) => (v += (x[k]! - mean) ** 2));
   const scale = 1 / Math.sqrt(v / Math.max(n - 1, 1) + 1e-8);
   const out = new Float32Array(x.length);
-  for (let i = 0; i < lengths.length; i++)
-    for (let t = 0; t < lengths[i]!; t++) out[i * width + t] = (x[i * width + t]! - mean) * scale;
+  forEachToken(lengths, width, (k) => (out[k] = (x[k]! - mean) * scale));
   return out;
 }

@@ -4,6 +4,7 @@
  * config it was trained with), padding to 4 bytes, then float32 little-endian weights.
  * Hosts read the bytes (fs in Node, fetch in the worker); the engine only decodes them.
  */
+import { CheckpointError } from './errors';
 import type { WeightMap } from './model';
 
 const MAGIC = 'PPOL';
@@ -43,7 +44,7 @@ export function encodeCheckpoint(header: Omit<CheckpointHeader, 'tensors'>, weig
 export function decodeCheckpoint(buffer: ArrayBuffer): Checkpoint {
   const bytes = new Uint8Array(buffer);
   if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) {
-    throw new Error('not a PPO Lab checkpoint (bad magic)');
+    throw new CheckpointError('not a PPO Lab checkpoint (bad magic)');
   }
   const headerLength = new DataView(buffer).getUint32(4, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as CheckpointHeader;
@@ -51,7 +52,7 @@ export function decodeCheckpoint(buffer: ArrayBuffer): Checkpoint {
   const weights: WeightMap = new Map();
   for (const { name, shape } of header.tensors) {
     const size = shape.reduce((a, b) => a * b, 1);
-    if (offset + size * 4 > bytes.length) throw new Error(`checkpoint is truncated at tensor ${name}`);
+    if (offset + size * 4 > bytes.length) throw new CheckpointError(`checkpoint is truncated at tensor ${name}`);
     weights.set(name, { shape, data: new Float32Array(buffer.slice(offset, offset + size * 4)) });
     offset += size * 4;
   }

@@ -5,7 +5,7 @@
  * how far each backend is from the machine's limit.
  */
 import { MODEL_SIZES } from './sizes';
-import type { Config } from './params';
+import { effective, type Config } from './params';
 import { TASKS } from './tasks';
 
 /** Multiply-adds ×2 of one forward pass over `tokens` new tokens that each attend to `context` positions. */
@@ -30,7 +30,7 @@ export function iterationFlops(config: Config, steps: number, epochsRun: number)
   const { dModel: d, layers } = MODEL_SIZES[config.model];
   const V = task.vocab.length;
   const P = task.promptLength;
-  const T = config.maxTokens || task.defaultMaxTokens;
+  const T = effective(config, task).maxTokens;
   const B = config.batch;
   const critic = config.algo === 'ppo';
   // Rollout: prefill the prompt, then one position per step, for the policy and the reference.

@@ -16,8 +16,10 @@ import {
   defaultConfig,
   flagOf,
   keyOfFlag,
+  decimalText,
   parseParam,
   PARAMS,
+  quote,
   PARAM_KEYS,
   type Config,
   type LiveParams,
@@ -44,7 +46,8 @@ export interface DecodedLink {
   errors: string[];
 }
 
-const formatValue = (v: unknown) => String(v);
+/** Numbers in plain decimal (never 5e-7): the decoder reads nothing else. */
+const formatValue = (v: unknown) => (typeof v === 'number' ? decimalText(v) : String(v));
 
 export function encodeLink(config: Config, timeline: Timeline = []): string {
   const q = new URLSearchParams();
@@ -59,32 +62,48 @@ export function encodeLink(config: Config, timeline: Timeline = []): string {
   return q.toString();
 }
 
+/** `edit=K:name=value,…`: K written in decimal from 1 (no leading zeros), then at least one field. */
+const EDIT = /^([1-9]\d{0,6}):(.+)$/;
+
 function decodeEdit(raw: string, errors: string[]): TimelineEdit | null {
-  const m = /^(\d{1,7}):(.+)$/.exec(raw);
+  const m = EDIT.exec(raw);
   const iteration = m ? Number(m[1]) : NaN;
-  if (!m || iteration < 1 || iteration > MAX_ITERATION) {
-    errors.push(
-      `edit ${JSON.stringify(raw.slice(0, 40))} ignored: expected ITERATION:name=value,… with ITERATION in [1, ${MAX_ITERATION}]`,
-    );
+  if (!m || iteration > MAX_ITERATION) {
+    errors.push(`edit ${quote(raw)} ignored: expected ITERATION:name=value,… with ITERATION in [1, ${MAX_ITERATION}]`);
     return null;
   }
   const params: Record<string, unknown> = {};
   for (const field of m[2]!.split(',')) {
-    const [flag, value] = field.split('=', 2);
-    const key = keyOfFlag(flag ?? '');
+    // Split at the first "=" only: in "eps=0.1=evil" the value is "0.1=evil", refused whole.
+    const eq = field.indexOf('=');
+    const flag = eq < 0 ? field : field.slice(0, eq);
+    const value = eq < 0 ? undefined : field.slice(eq + 1);
+    const key = keyOfFlag(flag);
     if (!key || value === undefined) {
-      errors.push(
-        `edit at iteration ${iteration}: ${JSON.stringify(field.slice(0, 40))} ignored (not name=value of a known parameter)`,
-      );
+      errors.push(`edit at iteration ${iteration}: ${quote(field)} ignored (not name=value of a known parameter)`);
     } else if (!PARAMS[key].live) {
       errors.push(`edit at iteration ${iteration}: ${flag} ignored (it is structural: it cannot change during a run)`);
     } else {
       const p = parseParam(key, value);
-      if (p.ok) params[key] = p.value;
-      else errors.push(`edit at iteration ${iteration} ignored: ${p.error}`);
+      if (!p.ok) errors.push(`edit at iteration ${iteration}: ${p.error}: this field ignored`);
+      else {
+        if (key in params)
+          errors.push(
+            `edit at iteration ${iteration}: ${flag} given twice: ${formatValue(params[key])} ignored, ${formatValue(p.value)} used`,
+          );
+        params[key] = p.value;
+      }
     }
   }
   return Object.keys(params).length ? { iteration, params: params as Partial<LiveParams> } : null;
+}
+
+/** Reads the value of a field given (perhaps several times) in the link: the last one counts, and a repeat is reported. */
+function lastOf(name: string, values: string[], errors: string[]): string {
+  const last = values[values.length - 1]!;
+  if (values.length > 1)
+    errors.push(`${name} given ${values.length} times (${values.map(quote).join(', ')}): only the last, ${quote(last)}, is read`);
+  return last;
 }
 
 export function decodeLink(query: string): DecodedLink {
@@ -97,37 +116,69 @@ export function decodeLink(query: string): DecodedLink {
     };
   }
   const q = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
+  // Every field's values in order, so that a repeated field is seen (get() would take the first silently).
+  const fields = new Map<string, string[]>();
+  for (const [name, value] of q) fields.set(name, [...(fields.get(name) ?? []), value]);
+
   // The task first: the other fields are differences from its defaults.
-  const task = q.has('task') ? parseParam('task', q.get('task')) : null;
-  const config = defaultConfig(task?.ok ? task.value : undefined);
-  const version = q.get('v');
+  let config = defaultConfig();
+  const taskValues = fields.get('task');
+  if (taskValues) {
+    const p = parseParam('task', lastOf('task', taskValues, errors));
+    if (p.ok) config = defaultConfig(p.value);
+    else errors.push(`${p.error}: ${config.task} used`);
+  }
+  const versionValues = fields.get('v');
+  const version = versionValues ? lastOf('v', versionValues, errors) : null;
   if (version !== null && version !== String(LINK_VERSION))
-    errors.push(`link version ${JSON.stringify(version)} is not ${LINK_VERSION}: read as version ${LINK_VERSION}`);
+    errors.push(`link version ${quote(version)} is not ${LINK_VERSION}: read as version ${LINK_VERSION}`);
+
   const timeline: Timeline = [];
-  for (const [name, value] of q) {
-    if (name === 'v' || (name === 'task' && task?.ok)) continue;
+  for (const [name, values] of fields) {
+    if (name === 'v' || name === 'task') continue;
     if (name === 'edit') {
-      if (timeline.length >= MAX_EDITS) {
-        errors.push(`more than ${MAX_EDITS} edits: the rest are ignored`);
-        break;
+      for (const value of values) {
+        if (timeline.length >= MAX_EDITS) {
+          errors.push(`more than ${MAX_EDITS} edits: the rest are ignored`);
+          break;
+        }
+        const edit = decodeEdit(value, errors);
+        if (edit) timeline.push(edit);
       }
-      const edit = decodeEdit(value, errors);
-      if (edit) timeline.push(edit);
       continue;
     }
     const key = keyOfFlag(name);
     if (!key) {
-      errors.push(`unknown field ${JSON.stringify(name.slice(0, 40))} ignored`);
+      errors.push(`unknown field ${quote(name)} ignored`);
       continue;
     }
-    const p = parseParam(key, value);
+    const p = parseParam(key, lastOf(name, values, errors));
     if (p.ok) (config as Record<string, unknown>)[key] = p.value;
     else errors.push(`${p.error}: default ${formatValue(config[key])} used`);
   }
   timeline.sort((a, b) => a.iteration - b.iteration);
+  errors.push(...repeatedEdits(timeline));
   // Rules that tie parameters together are reported here; the trainer refuses such a config.
   errors.push(...checkConfig(config, TASKS[config.task].maxCompletion));
   return { config, timeline, errors };
+}
+
+/** Several edits of one parameter at one iteration: the last in the link is used (editsAt merges in order). */
+function repeatedEdits(timeline: Timeline): string[] {
+  const messages: string[] = [];
+  const seen = new Map<string, unknown>();
+  for (const edit of timeline) {
+    for (const [k, v] of Object.entries(edit.params)) {
+      const id = `${edit.iteration}:${k}`;
+      if (seen.has(id))
+        messages.push(
+          `edit at iteration ${edit.iteration}: ${flagOf(k as ParamKey)} given in more than one edit: ` +
+            `${formatValue(seen.get(id))} ignored, ${formatValue(v)} used`,
+        );
+      seen.set(id, v);
+    }
+  }
+  return messages;
 }
 
 /** The live edits that take effect at `iteration` (merged when the link lists several). */

@@ -16,6 +16,12 @@ export function clippedSurrogate<T extends tf.Tensor>(ratio: T, adv: T, epsLow: 
   return tf.minimum(ratio.mul(adv), ratio.clipByValue(1 - epsLow, 1 + epsHigh).mul(adv)) as T;
 }
 
+/** Σ w·x over [b, T]: with token weights, the mean over completion tokens (padding has weight 0). */
+const weightedSum = (x: tf.Tensor, weights: tf.Tensor2D) => x.mul(weights).sum() as tf.Scalar;
+
+/** Entropy of each position's distribution, −Σ_v p·log p, from log-probs [N, V]. */
+const tokenEntropy = (logp: tf.Tensor2D) => logp.exp().mul(logp).sum(-1).neg();
+
 export interface MinibatchTensors {
   /** [b, P + T − 1] prompt + completion tokens, the last completion token dropped (it predicts nothing). */
   inputs: tf.Tensor2D;
@@ -70,9 +76,9 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
 
   const ratio = lp.sub(mb.lpOld).exp() as tf.Tensor2D;
   const surrogate = s.clipped ? clippedSurrogate(ratio, mb.advantages, s.epsLow, s.epsHigh) : ratio.mul(mb.advantages);
-  const policy = surrogate.mul(mb.policyWeights).sum().neg() as tf.Scalar;
+  const policy = weightedSum(surrogate, mb.policyWeights).neg();
 
-  const entropy = logp.exp().mul(logp).sum(-1).neg().reshape([b, T]).mul(mb.tokenWeights).sum() as tf.Scalar;
+  const entropy = weightedSum(tokenEntropy(logp).reshape([b, T]), mb.tokenWeights);
 
   let value = tf.scalar(0);
   let valueClipfrac = tf.scalar(0);
@@ -81,14 +87,14 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
     if (s.vfClip > 0) {
       const clippedV = mb.valuesOld.add(out.values.sub(mb.valuesOld).clipByValue(-s.vfClip, s.vfClip));
       const errClipped = clippedV.sub(mb.returns).square();
-      value = tf.maximum(err, errClipped).mul(mb.tokenWeights).sum().mul(0.5);
-      valueClipfrac = errClipped.greater(err).cast('float32').mul(mb.tokenWeights).sum();
+      value = weightedSum(tf.maximum(err, errClipped), mb.tokenWeights).mul(0.5);
+      valueClipfrac = weightedSum(errClipped.greater(err).cast('float32'), mb.tokenWeights);
     } else {
-      value = err.mul(mb.tokenWeights).sum().mul(0.5);
+      value = weightedSum(err, mb.tokenWeights).mul(0.5);
     }
   }
 
-  const kl = s.klBeta > 0 ? (klEstimate(lp, mb.lpRef, s.klEstimator).mul(mb.policyWeights).sum() as tf.Scalar) : tf.scalar(0);
+  const kl = s.klBeta > 0 ? weightedSum(klEstimate(lp, mb.lpRef, s.klEstimator), mb.policyWeights) : tf.scalar(0);
 
   const total = policy
     .add(value.mul(s.critic ? s.vfCoef : 0))

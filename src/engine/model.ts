@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import { gatherRows, linear } from './ops';
+import { attention, gatherRows, layerNorm, linear } from './ops';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -93,19 +93,15 @@ export function initTransformerWeights(shape: TransformerShape, rng: Rng): Weigh
   return w;
 }
 
-function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return x
-    .sub(mean)
-    .mul(tf.rsqrt(variance.add(1e-5)))
-    .mul(g)
-    .add(b);
-}
-
 /** Creates variables from weight values; frozen models get non-trainable ones. */
 function toVariables(weights: WeightMap, trainable: boolean): Map<string, tf.Variable> {
   const vars = new Map<string, tf.Variable>();
-  for (const [name, { shape, data }] of weights) vars.set(name, tf.variable(tf.tensor(data, shape), trainable, undefined));
+  // In a tidy: the variable keeps the data, the tensor it was made from is freed.
+  for (const [name, { shape, data }] of weights)
+    vars.set(
+      name,
+      tf.tidy(() => tf.variable(tf.tensor(data, shape), trainable)),
+    );
   return vars;
 }
 
@@ -179,11 +175,8 @@ export class Transformer implements PolicyModel {
     const [q, kNew, vNew] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const k = past ? tf.concat([past.k, kNew], 2) : kNew;
     const v = past ? tf.concat([past.v, vNew], 2) : vNew;
-    let att = tf.matMul(q.mul(1 / Math.sqrt(hd)), k, false, true); // [B, H, T, S]
     // With a cache the new positions are single steps (T = 1) and see everything: no mask.
-    if (!past && T > 1) att = att.add(this.mask(T));
-    const y = tf
-      .matMul(tf.softmax(att), v) // [B, H, T, hd]
+    const y = attention(q, k, v, !past && T > 1 ? this.mask(T) : null) // [B, H, T, hd]
       .transpose([0, 2, 1, 3])
       .reshape([B * T, D]) as tf.Tensor2D;
     const out = linear(y, this.w2(`h${l}.attn.wo`), this.w1(`h${l}.attn.bo`));
@@ -201,19 +194,19 @@ export class Transformer implements PolicyModel {
       .reshape([B * T, D]) as tf.Tensor2D;
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
-      const a = this.attention(layerNorm(x, this.w(`h${l}.ln1.g`), this.w(`h${l}.ln1.b`)), l, B, T, cache?.[l]);
+      const a = this.attention(layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`)), l, B, T, cache?.[l]);
       next.push({ k: a.k, v: a.v });
       x = x.add(a.out);
       // ReLU rather than GELU: fused into the matMul on every backend, and as good at this size.
       const hidden = linear(
-        layerNorm(x, this.w(`h${l}.ln2.g`), this.w(`h${l}.ln2.b`)),
+        layerNorm(x, this.w1(`h${l}.ln2.g`), this.w1(`h${l}.ln2.b`)),
         this.w2(`h${l}.mlp.w1`),
         this.w1(`h${l}.mlp.b1`),
         'relu',
       );
       x = x.add(linear(hidden, this.w2(`h${l}.mlp.w2`), this.w1(`h${l}.mlp.b2`)));
     }
-    return { h: layerNorm(x, this.w('lnf.g'), this.w('lnf.b')), cache: next };
+    return { h: layerNorm(x, this.w1('lnf.g'), this.w1('lnf.b')), cache: next };
   }
 
   private heads(h: tf.Tensor2D): { logits: tf.Tensor2D; values: tf.Tensor1D | null } {
@@ -280,8 +273,8 @@ export class SoftmaxTable implements PolicyModel {
     opts: { trainable: boolean; valueHead: boolean },
   ) {
     const z = weights.get('logits');
-    this.z = tf.variable(z ? tf.tensor(z.data, z.shape) : tf.zeros([vocabSize]), opts.trainable);
-    this.v = opts.valueHead ? tf.variable(tf.zeros([1]), opts.trainable) : null;
+    this.z = tf.tidy(() => tf.variable(z ? tf.tensor(z.data, z.shape) : tf.zeros([vocabSize]), opts.trainable));
+    this.v = opts.valueHead ? tf.tidy(() => tf.variable(tf.zeros([1]), opts.trainable)) : null;
     this.trainable = opts.trainable ? [this.z, ...(this.v ? [this.v] : [])] : [];
   }
 

@@ -67,11 +67,15 @@ export function linear(
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xi, wi, bi] = args as tf.Tensor2D[];
     const y = tf.fused.matMul({ a: xi!, b: wi!, bias: b ? bi : undefined, activation });
-    save([xi!, wi!, y]);
+    // Saving a tensor copies it (one more kernel each): a weight variable outlives the backward
+    // pass and is used as is, and y is needed only for the ReLU's mask.
+    save([xi!, ...(activation === 'relu' ? [y] : []), ...(w instanceof tf.Variable ? [] : [wi!])]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ws, ys] = saved as tf.Tensor2D[];
+        const [xs, ...rest] = saved as tf.Tensor2D[];
+        const ys = activation === 'relu' ? rest.shift() : undefined;
+        const ws = w instanceof tf.Variable ? w : rest[0];
         const g = (activation === 'relu' ? dy.mul(ys!.greater(0).cast('float32')) : dy) as tf.Tensor2D;
         const grads = [tf.matMul(g, ws!.transpose()), tf.matMul(xs!.transpose(), g)];
         return b ? [...grads, tf.matMul(tf.ones([1, g.shape[0]]), g).reshape([-1])] : grads;
@@ -79,4 +83,71 @@ export function linear(
     };
   });
   return f(...inputs) as tf.Tensor2D;
+}
+
+/**
+ * LayerNorm over the last axis of x [N, D]: (x − mean) / sqrt(var + 1e-5) · g + b, with a
+ * hand-written gradient. The forward pass runs the same ops as the plain version (so sampling
+ * gives the same numbers); the backward pass is the closed form, about a dozen kernels where
+ * tfjs's autodiff of tf.moments runs three times as many and keeps a copy of every intermediate.
+ *   dx = inv · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),  dx̂ = dy · g,  dg = Σ dy · x̂,  db = Σ dy
+ * (sums over rows, as one product with a row of ones: see `linear`).
+ */
+export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor2D {
+  const f = tf.customGrad((...args) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [xi, gi, bi] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+    const xc = xi.sub(xi.mean(-1, true));
+    const inv = xc.square().mean(-1, true).add(1e-5).rsqrt();
+    const xhat = xc.mul(inv) as tf.Tensor2D;
+    // As in `linear`, a weight variable is used as is rather than saved (copied).
+    save(g instanceof tf.Variable ? [xhat, inv] : [xhat, inv, gi]);
+    return {
+      value: xhat.mul(gi).add(bi),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, iv, gSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
+        const gs = gSaved ?? g;
+        const [N, D] = xh.shape;
+        const dxhat = dy.mul(gs);
+        const dx = dxhat
+          .sub(dxhat.mean(-1, true))
+          .sub(xh.mul(dxhat.mul(xh).mean(-1, true)))
+          .mul(iv);
+        const sums = tf.matMul(tf.ones([1, N]), tf.concat([dy.mul(xh), dy], 1)).reshape([2 * D]);
+        const [dg, db] = tf.split(sums, 2);
+        return [dx, dg!, db!];
+      },
+    };
+  });
+  return f(x, g, b) as tf.Tensor2D;
+}
+
+/**
+ * Causal-or-not attention of q [B, H, T, hd] over k, v [B, H, S, hd] for all heads at once:
+ * softmax(q·kᵀ/√hd + mask)·v, with `mask` [T, S] additive (or null). Batched products over
+ * heads, and a hand-written gradient that keeps only q, k, v and the probabilities:
+ *   dv = pᵀ·dy,  dp = dy·vᵀ,  ds = p ⊙ (dp − Σ dp ⊙ p),  dq = ds·k/√hd,  dk = dsᵀ·q/√hd.
+ */
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor2D | null): tf.Tensor4D {
+  const scale = 1 / Math.sqrt(q.shape[3]);
+  const f = tf.customGrad((...args) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [qi, ki, vi] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const qs = qi.mul(scale) as tf.Tensor4D;
+    let s = tf.matMul(qs, ki, false, true);
+    if (mask) s = s.add(mask);
+    const p = tf.softmax(s);
+    save([qs, ki, vi, p]);
+    return {
+      value: tf.matMul(p, vi),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [qss, ks, vs, ps] = saved as tf.Tensor4D[];
+        const d = dy as tf.Tensor4D;
+        const dp = tf.matMul(d, vs!, false, true);
+        const ds = ps!.mul(dp.sub(dp.mul(ps!).sum(-1, true)));
+        return [tf.matMul(ds, ks!).mul(scale), tf.matMul(ds, qss!, true, false), tf.matMul(ps!, d, true, false)];
+      },
+    };
+  });
+  return f(q, k, v) as tf.Tensor4D;
 }

@@ -296,6 +296,13 @@ export const PARAMS = {
     group: 'sampling',
     doc: 'Sampling temperature τ; logits are divided by τ wherever a log-prob is taken.',
   }),
+  // An injected bug, for the ratio-not-one experiment (src/engine/experiments.ts): never on unless asked for.
+  bugTempMismatch: bool({
+    default: false,
+    live: true,
+    group: 'sampling',
+    doc: 'INJECTED BUG (off by default, for the ratio-not-one experiment): the update forgets the sampling temperature and takes log-probs at τ = 1, so r ≠ 1 from the first minibatch whenever τ ≠ 1.',
+  }),
 } as const satisfies Record<string, ParamSpec>;
 
 export type ParamKey = keyof typeof PARAMS;
@@ -330,28 +337,62 @@ export function describeRange(key: ParamKey): string {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** Longest stretch of an input quoted back in a message: a hostile value must not flood the page. */
+const MAX_QUOTED = 40;
+
+/** An input quoted for a message: JSON-escaped (nothing read as markup) and cut past MAX_QUOTED characters. */
+export function quote(raw: unknown): string {
+  const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? String(raw));
+  return text.length > MAX_QUOTED
+    ? `${JSON.stringify(text.slice(0, MAX_QUOTED))}… (${text.length} characters)`
+    : typeof raw === 'string'
+      ? JSON.stringify(raw)
+      : text;
+}
+
+/**
+ * A number as text must be written in plain decimal: digits, at most one point, no sign, no
+ * exponent, no leading zeros, no spaces (an integer without a point). Number() would also take
+ * 0x10, 0b11, 1e3, -0 or " 5": each is refused rather than silently read as something else.
+ */
+export function isDecimal(text: string, integer: boolean): boolean {
+  return (integer ? /^(0|[1-9]\d*)$/ : /^(0|[1-9]\d*)(\.\d+)?$/).test(text);
+}
+
 /**
  * Reads one parameter from text (a CLI flag, a link field) or a value (a slider).
  * Out-of-range and malformed values are rejected with a message naming the parameter
- * and its range; nothing is silently coerced.
+ * and its range; nothing is silently coerced: text numbers are plain decimals, booleans
+ * are the words true and false.
  */
 export function parseParam<K extends ParamKey>(key: K, raw: unknown): Parsed<Config[K]> {
   const s: ParamSpec = PARAMS[key];
-  const bad = (): Parsed<Config[K]> => ({
+  const bad = (note = ''): Parsed<Config[K]> => ({
     ok: false,
-    error: `${flagOf(key)} must be ${describeRange(key)}; got ${JSON.stringify(raw)}`,
+    error: `${flagOf(key)} must be ${describeRange(key)}${note}; got ${quote(raw)}`,
   });
   if (s.kind === 'boolean') {
-    if (raw === true || raw === 'true' || raw === '1') return { ok: true, value: true as Config[K] };
-    if (raw === false || raw === 'false' || raw === '0') return { ok: true, value: false as Config[K] };
+    if (raw === true || raw === 'true') return { ok: true, value: true as Config[K] };
+    if (raw === false || raw === 'false') return { ok: true, value: false as Config[K] };
     return bad();
   }
   if (s.kind === 'enum') {
     return typeof raw === 'string' && s.options.includes(raw) ? { ok: true, value: raw as Config[K] } : bad();
   }
-  const x = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (typeof raw === 'string' && !isDecimal(raw, !!s.integer)) {
+    return bad(`, written as plain decimal digits (like ${s.integer ? '12' : '0.25'})`);
+  }
+  const x = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
   if (!Number.isFinite(x) || x < s.min || x > s.max || (s.integer && !Number.isInteger(x))) return bad();
   return { ok: true, value: x as Config[K] };
+}
+
+/** A number as plain decimal text (String() would write 5e-7), so every value a link holds reads back. */
+export function decimalText(x: number): string {
+  const s = String(x);
+  const m = /^(-?)(\d)(?:\.(\d+))?e-(\d+)$/.exec(s);
+  if (!m) return s;
+  return `${m[1]}0.${'0'.repeat(Number(m[4]) - 1)}${m[2]}${m[3] ?? ''}`;
 }
 
 /**
@@ -408,3 +449,20 @@ export function parseConfig(raw: unknown): { ok: true; config: Config } | { ok: 
   errors.push(...checkConfig(c, TASKS[c.task].maxCompletion));
   return errors.length ? { ok: false, errors } : { ok: true, config: c };
 }
+
+/**
+ * The values in force where a parameter's 0 means "the default": ε_high 0 is ε, max tokens 0
+ * is the task's own limit. Resolved here only, so trainer, worker, FLOP count and charts agree.
+ */
+export function effective(
+  config: Pick<Config, 'eps' | 'epsHigh' | 'maxTokens'>,
+  task: { defaultMaxTokens: number },
+): { epsLow: number; epsHigh: number; maxTokens: number } {
+  return { ...clipRange(config), maxTokens: config.maxTokens || task.defaultMaxTokens };
+}
+
+/** The clip range alone (what needs no task): [1 − epsLow, 1 + epsHigh]. */
+export const clipRange = (config: Pick<Config, 'eps' | 'epsHigh'>): { epsLow: number; epsHigh: number } => ({
+  epsLow: config.eps,
+  epsHigh: config.epsHigh || config.eps,
+});

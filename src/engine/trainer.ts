@@ -16,16 +16,32 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
+import { PackedAdam } from './adam';
+import { CheckpointError, ConfigError, NonFiniteLossError } from './errors';
 import { adaptBeta, klEstimateArray } from './kl';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
-import { UpdateStats, emptyCaseCounts, meanStd, type CaseCounts, type Metrics, type TokenCases } from './metrics';
+import {
+  LOSS_SCALARS,
+  UpdateStats,
+  emptyCaseCounts,
+  iterationMetrics,
+  unpackStep,
+  type CaseCounts,
+  type LossValues,
+  type Metrics,
+  type StepScalars,
+  type TokenCases,
+} from './metrics';
 import { SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
 import { MODEL_SIZES } from './sizes';
-import { parseConfig, parseLiveParams, type Config, type ParamKey } from './params';
+import { effective, parseConfig, parseLiveParams, type Config, type ParamKey } from './params';
+import { weightMismatch, type PolicyCheckpoint } from './policy-checkpoint';
 import { Rng } from './rng';
-import { completionOf, promptOf, sampleRollout, type Rollout, type SampledStep } from './rollout';
+import { sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
+
+export { NonFiniteLossError } from './errors';
 
 /** Reads a checkpoint file (a path relative to public/) into bytes: fs in Node, fetch in the browser. */
 export type CheckpointLoader = (file: string) => Promise<ArrayBuffer>;
@@ -50,7 +66,7 @@ export interface MinibatchReport extends TokenCases {
   advantages: Float32Array;
   lpOld: Float32Array;
   lpRef: Float32Array;
-  losses: { policy: number; value: number; entropy: number; kl: number; total: number };
+  losses: LossValues;
   counts: CaseCounts;
 }
 
@@ -60,28 +76,6 @@ export interface TrainerHooks {
   onSample?(iteration: number, step: SampledStep): void;
   onRollout?(iteration: number, rollout: Rollout, targets: UpdateTargets & { klPenalty: Float32Array }): void;
   onMinibatch?(report: MinibatchReport): void;
-}
-
-/** A NaN or infinite loss: the step was not applied, the model keeps its last good weights. */
-export class NonFiniteLossError extends Error {
-  constructor(
-    readonly iteration: number,
-    readonly where: string,
-  ) {
-    super(
-      `iteration ${iteration}: the loss became ${where}. The update was not applied. ` +
-        'Likely cause: a step too large for this state (lower the learning rate, raise max-grad-norm clipping or lower β), ' +
-        'or ratios overflowing after many epochs (fewer epochs, or an early-stop KL).',
-    );
-    this.name = 'NonFiniteLossError';
-  }
-}
-
-/** Adam whose learning rate can change between steps (the live slider). */
-class LiveAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
 }
 
 function buildModel(
@@ -116,7 +110,7 @@ export class Trainer {
     readonly task: Task,
     readonly policy: PolicyModel,
     readonly reference: PolicyModel,
-    private readonly optimizer: LiveAdam,
+    private readonly optimizer: PackedAdam,
     private readonly hooks: TrainerHooks,
   ) {
     this.cfg = config;
@@ -129,19 +123,21 @@ export class Trainer {
   /** Validates the config, loads the task's SFT checkpoint as both the reference and the policy's start. */
   static async create(config: Config, load: CheckpointLoader, hooks: TrainerHooks = {}): Promise<Trainer> {
     const parsed = parseConfig(config);
-    if (!parsed.ok) throw new Error(`invalid config: ${parsed.errors.join('; ')}`);
+    if (!parsed.ok) throw new ConfigError(`invalid config: ${parsed.errors.join('; ')}`);
     const task = TASKS[config.task];
     const file = checkpointFor(config);
     let checkpoint;
     try {
       checkpoint = decodeCheckpoint(await load(file));
     } catch (e) {
-      throw new Error(`cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`);
+      throw new CheckpointError(
+        `cannot load the reference checkpoint ${file}: ${(e as Error).message} (npm run pretrain writes it)`,
+      );
     }
     const policy = buildModel(task, config, checkpoint.weights, { trainable: true, valueHead: config.algo === 'ppo' });
     const reference = buildModel(task, config, checkpoint.weights, { trainable: false, valueHead: false });
     // Explicit epsilon: tfjs takes Adam's default from the backend, and WebGL's (1e-4) differs from the others' (1e-7).
-    const optimizer = new LiveAdam(config.lr, 0.9, 0.999, 1e-7);
+    const optimizer = new PackedAdam(policy.trainable, config.lr, 0.9, 0.999, 1e-7);
     return new Trainer({ ...config }, task, policy, reference, optimizer, hooks);
   }
 
@@ -154,13 +150,40 @@ export class Trainer {
     return { ...this.cfg, beta: this.beta };
   }
 
+  /** The policy as a checkpoint (policy-checkpoint.ts): its trainable variables, config, iteration and β. */
+  async savePolicy(): Promise<PolicyCheckpoint> {
+    const weights: WeightMap = new Map();
+    for (const [i, v] of this.policy.trainable.entries())
+      weights.set(`trainable.${i}`, { shape: [...v.shape], data: (await v.data()) as Float32Array });
+    return { config: { ...this.cfg }, iteration: this.iter, beta: this.beta, weights };
+  }
+
+  /**
+   * Puts a saved policy's weights in place and counts on from its iteration. Adam's moments
+   * and the sampling streams start afresh. Throws, changing nothing, when the shapes differ.
+   */
+  restorePolicy(p: PolicyCheckpoint): void {
+    const problem = weightMismatch(
+      this.policy.trainable.map((v) => v.shape),
+      p.weights,
+    );
+    if (problem) throw new Error(`the checkpoint does not fit this model: ${problem}`);
+    [...p.weights.values()].forEach((w, i) => {
+      const t = tf.tensor(w.data, w.shape);
+      this.policy.trainable[i]!.assign(t);
+      t.dispose();
+    });
+    this.iter = p.iteration;
+    this.beta = p.beta;
+  }
+
   /**
    * Queues live parameter changes for the next iteration boundary and returns the iteration
    * they will apply to. Rejects structural keys and invalid values, naming them.
    */
   setParams(changes: Partial<Record<ParamKey, unknown>>): number {
     const parsed = parseLiveParams({ ...this.cfg, ...this.pending }, changes, this.task.maxCompletion);
-    if (!parsed.ok) throw new Error(parsed.error);
+    if (!parsed.ok) throw new ConfigError(parsed.error);
     Object.assign(this.pending, parsed.value);
     return this.nextBoundary;
   }
@@ -180,7 +203,7 @@ export class Trainer {
   }
 
   private maxTokens(): number {
-    return this.cfg.maxTokens || this.task.defaultMaxTokens;
+    return effective(this.cfg, this.task).maxTokens;
   }
 
   private samplePrompts(): Int32Array {
@@ -221,15 +244,15 @@ export class Trainer {
     const c = this.cfg;
     return {
       clipped: c.algo !== 'reinforce',
-      epsLow: c.eps,
-      epsHigh: c.epsHigh || c.eps,
+      ...effective(c, this.task),
       critic: c.algo === 'ppo',
       vfCoef: c.vfCoef,
       vfClip: c.vfClip,
       entCoef: c.entCoef,
       klBeta: c.klMode === 'loss' ? this.beta : 0,
       klEstimator: c.klEstimator,
-      temperature: c.temperature,
+      // bug-temp-mismatch (an injected bug, off by default): the update ignores the sampling temperature.
+      temperature: c.bugTempMismatch ? 1 : c.temperature,
       promptLength: this.task.promptLength,
     };
   }
@@ -244,46 +267,28 @@ export class Trainer {
     const { grads, packed } = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
         const p = ppoLoss(this.policy, mb, s);
-        aux = tf.keep(tf.concat([p.ratio.flatten(), tf.stack([p.policy, p.value, p.entropy, p.kl, p.total, p.valueClipfrac])]));
+        aux = tf.keep(tf.concat([p.ratio.flatten(), tf.stack(LOSS_SCALARS.map((k) => p[k]))]));
         return p.total;
       }, this.policy.trainable);
       // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
       // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-      const norm = tf
-        .concat(Object.values(grads).map((g) => g.reshape([-1])))
-        .square()
-        .sum()
-        .sqrt();
-      return { grads, packed: tf.concat([aux!, norm.reshape([1])]) };
+      const flat = this.optimizer.flatten(grads);
+      const norm = flat.square().sum().sqrt();
+      return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
     });
     aux!.dispose();
     const data = (await packed.data()) as Float32Array;
     packed.dispose();
-    const m = data.length - 7;
-    const [policy, value, entropy, kl, total, valueClipfrac, gradNorm] = Array.from(data.subarray(m)) as number[];
-    if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) {
+    const { perToken: ratio, scalars } = unpackStep(data);
+    if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
       tf.dispose(grads);
-      throw new NonFiniteLossError(iteration, Number.isFinite(total!) ? 'finite but its gradient is not' : String(total));
+      throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
     }
     const maxNorm = this.cfg.maxGradNorm;
-    const scale = maxNorm > 0 ? Math.min(1, maxNorm / (gradNorm! + 1e-6)) : 1;
-    tf.tidy(() => {
-      const scaled = scale === 1 ? grads : Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)]));
-      this.optimizer.applyGradients(scaled);
-    });
+    const scale = maxNorm > 0 ? Math.min(1, maxNorm / (scalars.gradNorm + 1e-6)) : 1;
+    this.optimizer.applyGradients(grads, scale);
     tf.dispose(grads);
-    return {
-      ratio: data.subarray(0, m),
-      losses: {
-        policy: policy!,
-        value: value!,
-        entropy: entropy!,
-        kl: kl!,
-        total: total!,
-        valueClipfrac: valueClipfrac!,
-        gradNorm: gradNorm!,
-      },
-    };
+    return { ratio, scalars };
   }
 
   /** Runs one full iteration and returns its metrics. Throws NonFiniteLossError on a NaN loss. */
@@ -296,6 +301,7 @@ export class Trainer {
     }
   }
 
+  /** The training loop of one iteration: rollout, advantages, update epochs, metrics. */
   private async iterate(): Promise<Metrics> {
     const t0 = performance.now();
     this.applyPending();
@@ -303,17 +309,18 @@ export class Trainer {
     const c = this.cfg;
     const beta = this.beta;
     const hooks = this.hooks;
+    const maxTokens = this.maxTokens();
 
     // 1. Rollout.
     const prompts = this.samplePrompts();
-    hooks.onPrompts?.(iteration, prompts, { n: c.batch, promptLength: this.task.promptLength, width: this.maxTokens() });
+    hooks.onPrompts?.(iteration, prompts, { n: c.batch, promptLength: this.task.promptLength, width: maxTokens });
     const rollout = await sampleRollout(
       this.policy,
       this.reference,
       this.task,
       prompts,
       c.batch,
-      { temperature: c.temperature, maxTokens: this.maxTokens() },
+      { temperature: c.temperature, maxTokens },
       this.samplingRng,
       hooks.onSample && ((s) => hooks.onSample!(iteration, s)),
     );
@@ -325,7 +332,7 @@ export class Trainer {
     const targets = this.targets(rollout, klPenalty);
     hooks.onRollout?.(iteration, rollout, { ...targets, klPenalty });
 
-    // 3. Update epochs.
+    // 3. Update epochs over seeded-shuffled minibatches.
     const settings = this.lossSettings();
     const stats = new UpdateStats(settings.epsLow, settings.epsHigh, settings.clipped);
     let epochsRun = 0;
@@ -347,15 +354,12 @@ export class Trainer {
         const adv = takeRows(targets.advantages, rows, T);
         const rowLengths = rows.map((i) => lengths[i]!);
         const tc = stats.addMinibatch(epoch, result.ratio, adv, rowLengths, T);
-        stats.addLosses(result.losses);
+        stats.addLosses(result.scalars);
+        stats.approxKlLast = tc.approxKl;
         epochKl += tc.approxKl * tc.tokens;
         epochTokens += tc.tokens;
-        if (hooks.onMinibatch) {
-          const counts = emptyCaseCounts();
-          rowLengths.forEach((len, j) => {
-            for (let t = 0; t < len; t++) counts[CASE_NAMES[tc.cases[j * T + t]!]!]++;
-          });
-          hooks.onMinibatch({
+        hooks.onMinibatch?.(
+          minibatchReport(rollout, rows, adv, result, tc, {
             iteration,
             epoch,
             minibatch: m,
@@ -363,112 +367,31 @@ export class Trainer {
             minibatchesPerEpoch,
             eps: settings.epsLow,
             epsHigh: settings.epsHigh,
-            rows,
-            width: T,
-            lengths: rowLengths,
-            tokens: takeRows(rollout.tokens, rows, T),
-            ratio: result.ratio,
-            advantages: adv,
-            lpOld: takeRows(rollout.lpOld, rows, T),
-            lpRef: takeRows(rollout.lpRef, rows, T),
-            cases: tc.cases,
-            flows: tc.flows,
-            losses: result.losses,
-            counts,
-          });
-        }
+          }),
+        );
       }
       epochsRun++;
       if (c.earlyStopKl > 0 && epochKl / epochTokens > c.earlyStopKl) break;
     }
     const tEnd = performance.now();
 
-    const metrics = this.metrics(iteration, rollout, klPenalty, targets, stats, epochsRun, beta, { t0, tRollout, tEnd });
+    // 4. Metrics, then adaptive β for the next iteration.
+    const metrics = iterationMetrics({
+      iteration,
+      config: c,
+      beta,
+      task: this.task,
+      rollout,
+      klPenalty,
+      returns: targets.returns,
+      zeroStdGroups: targets.zeroStdGroups,
+      stats,
+      epochsRun,
+      time: { t0, tRollout, tEnd },
+    });
     if (c.adaptiveBeta) this.beta = adaptBeta(beta, metrics['kl/ref'], c.targetKl, n, c.klHorizon);
     this.iter = iteration;
     return metrics;
-  }
-
-  private metrics(
-    iteration: number,
-    r: Rollout,
-    klPenalty: Float32Array,
-    targets: UpdateTargets & { zeroStdGroups: number | null },
-    stats: UpdateStats,
-    epochsRun: number,
-    beta: number,
-    time: { t0: number; tRollout: number; tEnd: number },
-  ): Metrics {
-    const c = this.cfg;
-    const { n, width: T, lengths } = r;
-    const tokens = lengths.reduce((a, b) => a + b, 0);
-    const rewards = meanStd(r.scores);
-    const byPosition = (a: Float32Array) =>
-      Array.from({ length: T }, (_, t) => {
-        let sum = 0;
-        let count = 0;
-        for (let i = 0; i < n; i++) if (t < lengths[i]!) ((sum += a[i * T + t]!), count++);
-        return count ? sum / count : 0;
-      });
-    const sum = (a: Float32Array) => a.reduce((s, x) => s + x, 0);
-    const klEst = sum(klPenalty);
-    const klExact = sum(r.klExact);
-    const critic = c.algo === 'ppo';
-    const diagnostics: Record<string, number> = {};
-    if (this.task.diagnostics) {
-      for (let i = 0; i < n; i++) {
-        for (const [k, v] of Object.entries(this.task.diagnostics(promptOf(r, i), completionOf(r, i)))) {
-          diagnostics[`task/${k}`] = (diagnostics[`task/${k}`] ?? 0) + v / n;
-        }
-      }
-    }
-    const elapsed = time.tEnd - time.t0;
-    const cases = stats.cases;
-    return {
-      iter: iteration,
-      'reward/mean': rewards.mean,
-      'reward/std': rewards.std,
-      'kl/ref': klEst / n,
-      'kl/ref_exact': klExact / n,
-      'kl/ref_per_token': klEst / tokens,
-      'kl/ref_by_position': byPosition(klPenalty),
-      'kl/ref_exact_by_position': byPosition(r.klExact),
-      'policy/approxkl': stats.approxKlSum / stats.tokens,
-      'policy/clipfrac': (cases.case4 + cases.case5) / stats.tokens,
-      'policy/clipfrac_low': cases.case4 / stats.tokens,
-      'policy/clipfrac_high': cases.case5 / stats.tokens,
-      'policy/clipfrac_cleanrl': (stats.cleanrlLow + stats.cleanrlHigh) / stats.tokens,
-      'policy/clipfrac_cleanrl_low': stats.cleanrlLow / stats.tokens,
-      'policy/clipfrac_cleanrl_high': stats.cleanrlHigh / stats.tokens,
-      'policy/cases': { ...cases },
-      'policy/ratio_hist': stats.histogram,
-      'policy/ratio_hist_by_epoch': stats.histogramByEpoch,
-      'policy/ratio_mean': stats.ratioSum / stats.tokens,
-      'policy/ratio_min': stats.ratioMin,
-      'policy/ratio_max': stats.ratioMax,
-      'policy/entropy': sum(r.entropy) / tokens,
-      'loss/policy': stats.meanLoss('policy'),
-      'loss/value': critic ? stats.meanLoss('value') : null,
-      'loss/entropy': stats.meanLoss('entropy'),
-      'loss/kl': c.klMode === 'loss' ? stats.meanLoss('kl') : null,
-      'loss/total': stats.meanLoss('total'),
-      'val/explained_variance': critic ? explainedVariance(targets.returns, r.values, lengths, T) : null,
-      'val/clipfrac': critic && c.vfClip > 0 ? stats.meanLoss('valueClipfrac') : null,
-      'optim/grad_norm': stats.meanLoss('gradNorm'),
-      'optim/lr': c.lr,
-      beta,
-      eps: c.eps,
-      eps_high: c.epsHigh || c.eps,
-      epochs_run: epochsRun,
-      'completions/mean_length': tokens / n,
-      'completions/max_length': Math.max(...lengths),
-      'grpo/frac_reward_zero_std': targets.zeroStdGroups === null ? null : targets.zeroStdGroups / (n / c.group),
-      ...diagnostics,
-      'time/rollout_ms': time.tRollout - time.t0,
-      'time/update_ms': time.tEnd - time.tRollout,
-      'time/iteration_ms': elapsed,
-      'time/tokens_per_s': (tokens / elapsed) * 1000,
-    };
   }
 
   /** Frees every tensor the trainer owns (models, optimizer state). */
@@ -479,16 +402,41 @@ export class Trainer {
   }
 }
 
-/** 1 − Var(R − V) / Var(R) over completion tokens: how much of the return the value head explains. */
-function explainedVariance(returns: Float32Array, values: Float32Array, lengths: Int32Array, T: number): number | null {
-  const ret: number[] = [];
-  const diff: number[] = [];
-  lengths.forEach((len, i) => {
-    for (let t = 0; t < len; t++) {
-      ret.push(returns[i * T + t]!);
-      diff.push(returns[i * T + t]! - values[i * T + t]!);
-    }
+/** Where a minibatch sits in the update, and the clip range in force. */
+type MinibatchPlace = Pick<
+  MinibatchReport,
+  'iteration' | 'epoch' | 'minibatch' | 'epochs' | 'minibatchesPerEpoch' | 'eps' | 'epsHigh'
+>;
+
+/** The per-token view of one minibatch step (rows gathered from the rollout in minibatch order). */
+function minibatchReport(
+  r: Rollout,
+  rows: number[],
+  advantages: Float32Array,
+  step: { ratio: Float32Array; scalars: StepScalars },
+  tc: TokenCases,
+  place: MinibatchPlace,
+): MinibatchReport {
+  const T = r.width;
+  const lengths = rows.map((i) => r.lengths[i]!);
+  const counts = emptyCaseCounts();
+  lengths.forEach((len, j) => {
+    for (let t = 0; t < len; t++) counts[CASE_NAMES[tc.cases[j * T + t]!]!]++;
   });
-  const varR = meanStd(ret).std ** 2;
-  return varR === 0 ? null : 1 - meanStd(diff).std ** 2 / varR;
+  const { policy, value, entropy, kl, total } = step.scalars;
+  return {
+    ...place,
+    rows,
+    width: T,
+    lengths,
+    tokens: takeRows(r.tokens, rows, T),
+    ratio: step.ratio,
+    advantages,
+    lpOld: takeRows(r.lpOld, rows, T),
+    lpRef: takeRows(r.lpRef, rows, T),
+    cases: tc.cases,
+    flows: tc.flows,
+    losses: { policy, value, entropy, kl, total },
+    counts,
+  };
 }

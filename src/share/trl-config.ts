@@ -418,6 +418,13 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
     note: 'Sampling temperature; TRL, like the lab, divides the logits by it wherever it takes a log-prob.',
     lines: (c) => [field('temperature', pyFloat(c.temperature), 'temperature')],
   },
+  bugTempMismatch: {
+    ppo: null,
+    grpo: null,
+    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); a correct trainer has no such switch.',
+    lines: (c) =>
+      c.bugTempMismatch ? [note('bug-temp-mismatch=true: an injected bug for an experiment; do not carry it over.')] : [],
+  },
 };
 
 // ─── The Python ───────────────────────────────────────────────────────────────

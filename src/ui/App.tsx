@@ -11,6 +11,7 @@ import { RatioHistogram } from './charts/RatioHistogram';
 import { SixCases } from './charts/SixCases';
 import { ErrorBoundary } from './ErrorBoundary';
 import { ExperimentsView } from './experiments/ExperimentsView';
+import { PinBar } from './experiments/PinBar';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
 import { ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
@@ -19,12 +20,23 @@ import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
 import { StatusBar } from './panels/StatusBar';
 import { ViewTabs } from './panels/ViewTabs';
+import { ExportMenu } from './share/ExportMenu';
+import { ScrubBar } from './share/ScrubBar';
+import { EmbedView, IsolationNotice } from './share/EmbedView';
+import { LessonDialog } from './share/LessonDialog';
+import { Checkpoints } from './share/Checkpoints';
+import type { Panel } from './share/page-keys';
+import { useHidden, usePageMode } from './share/page-mode';
 import { TokenStreamPanel } from './panels/TokenStream';
 import { TrlConfigButton } from './panels/TrlConfigButton';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
 
-const Safe = ({ area, children }: { area: string; children: ReactNode }) => <ErrorBoundary area={area}>{children}</ErrorBoundary>;
+/** A panel in its own error boundary; `panel` names it for classroom mode, which may hide it. */
+function Safe({ area, panel, children }: { area: string; panel?: Panel; children: ReactNode }) {
+  const hidden = useHidden(panel ?? '');
+  return hidden ? null : <ErrorBoundary area={area}>{children}</ErrorBoundary>;
+}
 
 function TaskLine() {
   const task = useLab((s) => s.task);
@@ -48,6 +60,8 @@ export function App() {
   useEffect(() => {
     document.documentElement.classList.toggle('projector', largeFont);
   }, [largeFont]);
+  const embed = usePageMode((m) => m.embed);
+  if (embed) return <EmbedView embed={embed} />;
   return (
     <div className="app">
       <header className="top">
@@ -59,6 +73,10 @@ export function App() {
         <div className="top-right">
           <CopyLink />
           <TrlConfigButton />
+          <ExportMenu>
+            <Checkpoints />
+            <LessonDialog />
+          </ExportMenu>
           <label className="toggle">
             <input type="checkbox" checked={largeFont} onChange={toggleLargeFont} data-testid="large-font" /> Projector (large
             font)
@@ -66,13 +84,16 @@ export function App() {
         </div>
       </header>
       <ErrorBanners />
+      <IsolationNotice />
       {route.view === 'learn' ? (
         <Safe area="learn">
           <LearnView chapter={route.chapter} />
         </Safe>
       ) : route.view === 'experiments' ? (
         <Safe area="experiments">
-          <ExperimentsView experiment={route.experiment} />
+          <ExperimentsView experiment={route.experiment} runs={route.runs}>
+            <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
+          </ExperimentsView>
         </Safe>
       ) : (
         <LabBoard controlsOpen={controlsOpen} closeControls={closeControls} />
@@ -86,49 +107,53 @@ function LabBoard({ controlsOpen, closeControls }: { controlsOpen: boolean; clos
   return (
     <div className="main">
       <ControlsDrawer open={controlsOpen} onClose={closeControls}>
-        <Safe area="controls">
+        <Safe area="controls" panel="panel-controls">
           <Controls />
         </Safe>
       </ControlsDrawer>
       <main className="board">
         <TaskLine />
-        <Safe area="token stream">
+        <Safe area="compare runs">
+          <PinBar />
+        </Safe>
+        <Safe area="token stream" panel="panel-tokens">
           <TokenStreamPanel />
         </Safe>
         <div className="grid">
-          <Safe area="ratio histogram">
+          <Safe area="ratio histogram" panel="panel-ratio-histogram">
             <RatioHistogram />
           </Safe>
-          <Safe area="clip fraction chart">
+          <Safe area="clip fraction chart" panel="panel-clipfrac">
             <ClipFracChart />
           </Safe>
         </div>
-        <Safe area="six cases">
+        <Safe area="six cases" panel="panel-six-cases">
           <SixCases />
         </Safe>
-        <Safe area="KL chart">
+        <Safe area="KL chart" panel="panel-kl">
           <KlChart />
         </Safe>
         <div className="grid">
-          <Safe area="reward chart">
+          <Safe area="reward chart" panel="panel-reward">
             <RewardChart />
           </Safe>
-          <Safe area="entropy chart">
+          <Safe area="entropy chart" panel="panel-entropy">
             <EntropyChart />
           </Safe>
-          <Safe area="value chart">
+          <Safe area="value chart" panel="panel-value">
             <ValueChart />
           </Safe>
-          <Safe area="approx KL chart">
+          <Safe area="approx KL chart" panel="panel-approxkl">
             <ApproxKlChart />
           </Safe>
-          <Safe area="length chart">
+          <Safe area="length chart" panel="panel-length">
             <LengthChart />
           </Safe>
-          <Safe area="task chart">
+          <Safe area="task chart" panel="panel-task">
             <TaskChart />
           </Safe>
         </div>
+        <ScrubBar />
         <footer className="muted small">
           Keys: <kbd>space</kbd> start/pause · <kbd>s</kbd> step · <kbd>r</kbd> reset. Every number is the engine's; press a{' '}
           <span className="help inline">?</span> for what it means.

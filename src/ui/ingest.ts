@@ -6,7 +6,7 @@
 import { LIVE_KEYS, type Config, type LiveKey, type LiveParams } from '../engine/params';
 import type { WorkerEvent } from '../worker/protocol';
 import { scalarsOf } from './data/history';
-import { clearLabData, labData, MAX_MARKERS } from './data/lab-data';
+import { clearLabData, labData, MAX_LOGGED, MAX_MARKERS } from './data/lab-data';
 import { flushCharts, markDirty, publishNow } from './data/frame';
 import { formatParam } from './format';
 import { configErrorsOf } from './slices/config';
@@ -26,6 +26,13 @@ function sendReplay(): void {
   set({ replay: [] });
 }
 
+/** The draft with the live values of `config` (structural edits waiting for a reset are kept). */
+function withLive(draft: Config, config: Config): Config {
+  const out = { ...draft };
+  for (const k of LIVE_KEYS) (out as Record<string, unknown>)[k] = config[k];
+  return out;
+}
+
 /** Live values the controls hold that the freshly built trainer lacks (moved while it loaded). */
 function liveDiff(draft: Config, loaded: Config): Partial<LiveParams> {
   const diff: Record<string, unknown> = {};
@@ -37,10 +44,13 @@ export function ingest(e: WorkerEvent): void {
   switch (e.type) {
     case 'ready': {
       clearLabData();
-      const { draft } = get();
+      // A replacement worker starts the run over: the controls show the config's live values,
+      // and the client replays every edit at its own iteration (nothing to send from here).
+      const draft = e.restarted ? withLive(get().draft, e.config) : get().draft;
       // Structural values come from the trainer; live values the user moved meanwhile are kept and sent.
       const pendingLive = liveDiff(draft, e.config);
       set({
+        draft,
         backend: e.backend,
         task: e.task,
         loaded: e.config,
@@ -81,15 +91,27 @@ export function ingest(e: WorkerEvent): void {
       const m = e.metrics;
       labData.history.push(m.iter, scalarsOf(m));
       labData.latest = m;
+      labData.log.push(m);
+      if (labData.log.length > MAX_LOGGED) labData.log.shift();
       const applied = Object.entries(e.applied) as [LiveKey, Config[LiveKey]][];
       if (applied.length) {
         const label = applied.map(([k, v]) => formatParam(k, v)).join(', ');
         // A new array, not a push: the charts redraw their frame only when this reference changes.
         labData.markers = [...labData.markers, { iter: m.iter, label }].slice(-MAX_MARKERS);
-        const { inForce, liveEdits, timeline } = get();
+        const { inForce, liveEdits, timeline, draft } = get();
         const edits = { ...liveEdits };
-        for (const [k, v] of applied) edits[k] = { value: v, queuedFor: m.iter, appliedAt: m.iter };
+        // The controls show the value in force (an edit from the link's timeline moves them too),
+        // unless the user has just sent a newer value the worker has not yet acknowledged.
+        const shown = { ...draft };
+        for (const [k, v] of applied) {
+          const prev = liveEdits[k];
+          if (prev && prev.appliedAt === null && prev.queuedFor === null) continue;
+          edits[k] = { value: v, queuedFor: m.iter, appliedAt: m.iter };
+          (shown as Record<string, unknown>)[k] = v;
+        }
         set({
+          draft: shown,
+          configErrors: configErrorsOf(shown),
           inForce: inForce ? ({ ...inForce, ...e.applied } as Config) : inForce,
           liveEdits: edits,
           timeline: [...timeline, { iteration: m.iter, params: e.applied }],

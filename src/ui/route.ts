@@ -5,13 +5,17 @@
  * split off before the rest of the query is read as a lab link (engine/link.ts), which would
  * report them as unknown fields.
  */
-export type Route = { view: 'lab' } | { view: 'learn'; chapter: number } | { view: 'experiments'; experiment: string | null };
+export type Route =
+  | { view: 'lab' }
+  | { view: 'learn'; chapter: number }
+  /** `runs`: a shared comparison, one lab link per run (`runs=` repeated), read by experiments/compare.ts. */
+  | { view: 'experiments'; experiment: string | null; runs?: string[] };
 
 export const VIEWS = ['lab', 'learn', 'experiments'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** Query keys that belong to the route, not to the lab link. */
-export const ROUTE_KEYS = ['view', 'chapter', 'experiment'] as const;
+export const ROUTE_KEYS = ['view', 'chapter', 'experiment', 'runs'] as const;
 
 /** Learn chapters are numbered from 1; the count is checked by the Learn view itself. */
 const MAX_CHAPTER = 99;
@@ -32,6 +36,7 @@ export function parseRoute(search: string): ParsedRoute {
   const view = q.get('view');
   const chapterRaw = q.get('chapter');
   const experiment = q.get('experiment');
+  const runs = q.getAll('runs');
   for (const key of ROUTE_KEYS) q.delete(key);
   const linkQuery = q.toString();
 
@@ -44,7 +49,7 @@ export function parseRoute(search: string): ParsedRoute {
       messages.push(`chapter ${JSON.stringify(chapterRaw?.slice(0, 40))} ignored: expected a chapter number; chapter 1 shown`);
       route = { view: 'learn', chapter: 1 };
     } else route = { view: 'learn', chapter };
-  } else if (view === 'experiments') route = { view: 'experiments', experiment };
+  } else if (view === 'experiments') route = { view: 'experiments', experiment, ...(runs.length ? { runs } : {}) };
   return { route, linkQuery, messages };
 }
 
@@ -57,6 +62,7 @@ export function routeQuery(route: Route): string {
   } else if (route.view === 'experiments') {
     q.set('view', 'experiments');
     if (route.experiment) q.set('experiment', route.experiment);
+    for (const run of route.runs ?? []) q.append('runs', run);
   }
   return q.toString();
 }

@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { chooseBackend, type Attempt, type BackendRequest } from './backend-choice';
+import { chooseBackend, type Attempt, type BackendRequest, type ChoiceStore, type Measuring } from './backend-choice';
+import { measureWarmup } from './backend-measure';
+import type { Config } from '../engine/params';
 import type { BackendInfo, BackendName } from './protocol';
 
 // Just what we use of WebGPU, typed locally: TypeScript's DOM library has no WebGPU types, and the
@@ -37,15 +39,55 @@ export interface SelectedBackend {
   lost: Promise<string> | null;
 }
 
+/**
+ * Starts the backend for a run. With `auto`, each backend that starts times a warm-up of the
+ * run's model (backend-measure.ts) and the fastest wins, remembered per model size in this
+ * browser's IndexedDB (a worker has no localStorage) so the next visit skips the timing.
+ */
 export async function selectBackend(
   requested: BackendRequest,
   progress: (message: string) => void = () => {},
+  config?: Pick<Config, 'task' | 'model' | 'batch' | 'minibatches'>,
 ): Promise<SelectedBackend> {
-  const info = await chooseBackend(requested, (name, chosenByUs) => {
+  const measuring: Measuring | undefined = config && {
+    key: `model:${config.model}`,
+    store: indexedDbStore(),
+    time: (name) => {
+      progress(`Timing a warm-up of the model on ${name} (once per browser, to pick the fastest backend)…`);
+      return measureWarmup(config);
+    },
+  };
+  const probe = (name: BackendName, chosenByUs: boolean) => {
     progress(`Starting the ${name} backend…`);
     return PROBES[name](chosenByUs);
-  });
+  };
+  const info = await chooseBackend(requested, probe, measuring);
   return { info, lost: info.name === 'webgpu' ? deviceLost() : null };
+}
+
+const STORE = 'backend-choice';
+
+/** Remembered backend choices in IndexedDB; any failure reads as "nothing remembered". */
+function indexedDbStore(): ChoiceStore {
+  const request = <T>(r: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
+    });
+  const withStore = async <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
+    const open = indexedDB.open('ppo-lab', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+    const db = await request(open);
+    try {
+      return await request(f(db.transaction(STORE, mode).objectStore(STORE)));
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    get: (key) => withStore('readonly', (s) => s.get(key)),
+    set: async (key, choice) => void (await withStore('readwrite', (s) => s.put(choice, key))),
+  };
 }
 
 const fail = (reason: string): Attempt => ({ ok: false, reason });

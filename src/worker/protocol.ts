@@ -4,8 +4,11 @@
  * Per-token data travels as typed arrays, transferred rather than copied; see
  * `transferablesOf`.
  */
-import type { CaseCounts, Metrics } from '../engine/metrics';
+import type { NonFiniteReason } from '../engine/errors';
+import type { Metrics } from '../engine/metrics';
 import type { Config, LiveParams } from '../engine/params';
+import type { Rollout } from '../engine/rollout';
+import type { MinibatchReport } from '../engine/trainer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -32,7 +35,11 @@ export interface TaskInfo {
   solvedThreshold: number;
 }
 
-export type RunState = 'loading' | 'ready' | 'running' | 'paused' | 'error';
+/**
+ * 'stopped' is never sent by the worker: the page's client says it when the worker died too
+ * often to be restarted, so nothing can run until the page is reloaded.
+ */
+export type RunState = 'loading' | 'ready' | 'running' | 'paused' | 'error' | 'stopped';
 
 // ─── Commands ────────────────────────────────────────────────────────────────
 
@@ -53,7 +60,11 @@ export type Command =
    */
   | { type: 'set-params'; params: Partial<LiveParams>; atIteration?: number }
   /** Slow-motion viewing: pace sampling to this many token steps per second; null = full speed. */
-  | { type: 'set-watch'; stepsPerSecond: number | null };
+  | { type: 'set-watch'; stepsPerSecond: number | null }
+  /** Save the policy (weights, config, iteration): answered by `checkpoint`. */
+  | { type: 'save-checkpoint' }
+  /** Rebuild the run from a saved policy file (engine/policy-checkpoint.ts) and go on from it. */
+  | { type: 'load-checkpoint'; bytes: ArrayBuffer };
 
 // ─── Events ──────────────────────────────────────────────────────────────────
 
@@ -90,29 +101,67 @@ export interface RolloutData {
   returns: Float32Array;
 }
 
-/** One minibatch of the update: [rows × width] per-token arrays in minibatch row order. */
-export interface MinibatchData {
-  epoch: number;
-  minibatch: number;
-  /** The update's plan: epochs and minibatches per epoch (early stopping may end it sooner). */
-  epochs: number;
-  minibatchesPerEpoch: number;
-  /** The clip range in force for this iteration. */
-  eps: number;
-  epsHigh: number;
+/**
+ * One minibatch of the update: the trainer's MinibatchReport without what the page already
+ * has (iteration, tokens and log-probs travel with the rollout), rows and lengths as typed arrays.
+ */
+export type MinibatchData = Omit<MinibatchReport, 'iteration' | 'rows' | 'lengths' | 'tokens' | 'lpOld' | 'lpRef'> & {
   /** Rollout sequence of each row. */
   rows: Int32Array;
-  width: number;
   lengths: Int32Array;
-  ratio: Float32Array;
-  advantages: Float32Array;
-  /** Case 0..6 per token (0 = no signal, also on padding) and whether the gradient flowed. */
-  cases: Uint8Array;
-  flows: Uint8Array;
-  losses: { policy: number; value: number; entropy: number; kl: number; total: number };
-  counts: CaseCounts;
+};
+
+/** The finished rollout as a message: copies, because the trainer keeps using its arrays after the hook. */
+export function toRolloutData(
+  r: Rollout,
+  targets: { advantages: Float32Array; returns: Float32Array; klPenalty: Float32Array },
+  group: number,
+): RolloutData {
+  return {
+    n: r.n,
+    promptLength: r.promptLength,
+    width: r.width,
+    group,
+    prompts: r.prompts.slice(),
+    tokens: r.tokens.slice(),
+    lengths: r.lengths.slice(),
+    scores: r.scores.slice(),
+    lpOld: r.lpOld.slice(),
+    lpRef: r.lpRef.slice(),
+    kl: targets.klPenalty.slice(),
+    klExact: r.klExact.slice(),
+    values: r.values.slice(),
+    advantages: targets.advantages.slice(),
+    returns: targets.returns.slice(),
+  };
 }
 
+/** One minibatch report as a message (copies of its arrays, only the fields the page reads). */
+export function toMinibatchData(m: MinibatchReport): MinibatchData {
+  const { policy, value, entropy, kl, total } = m.losses;
+  return {
+    epoch: m.epoch,
+    minibatch: m.minibatch,
+    epochs: m.epochs,
+    minibatchesPerEpoch: m.minibatchesPerEpoch,
+    eps: m.eps,
+    epsHigh: m.epsHigh,
+    rows: Int32Array.from(m.rows),
+    width: m.width,
+    lengths: Int32Array.from(m.lengths),
+    ratio: m.ratio.slice(),
+    advantages: m.advantages.slice(),
+    cases: m.cases.slice(),
+    flows: m.flows.slice(),
+    losses: { policy, value, entropy, kl, total },
+    counts: { ...m.counts },
+  };
+}
+
+/**
+ * What failed, so the page reacts by kind, never by the wording of the message. The engine's
+ * error classes (engine/errors.ts) map to 'nan', 'config' and 'checkpoint'.
+ */
 export type ErrorKind =
   /** The loss became NaN or infinite: training paused, the weights are the last good ones. */
   | 'nan'
@@ -127,7 +176,8 @@ export type ErrorKind =
   | 'internal';
 
 export type WorkerEvent =
-  | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo }
+  /** `restarted`: set by the page's client (not the worker) on the first `ready` of a worker that replaced a dead one. */
+  | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo; restarted?: boolean }
   /** `progress` in [0, 1] for anything slow (loading checkpoints, compiling shaders). */
   | { type: 'status'; state: RunState; iteration: number; message?: string; progress?: number }
   /** An iteration's rollout begins: its prompts [n × promptLength], before any token is sampled. */
@@ -143,11 +193,19 @@ export type WorkerEvent =
   | { type: 'rollout-token'; iteration: number; batch: TokenBatch }
   | { type: 'rollout'; iteration: number; rollout: RolloutData }
   | { type: 'minibatch'; iteration: number; data: MinibatchData }
-  /** `applied`: the live parameters that took effect at this iteration (empty when none). */
-  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams> }
+  /**
+   * `applied`: the live parameters that took effect at this iteration (empty when none);
+   * `numTensors`: tfjs tensors alive in the worker after it (flat over a run unless something leaks).
+   */
+  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
-  /** `fatal`: the worker cannot go on (e.g. the GPU device was lost); the client replaces it. */
-  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number; fatal?: boolean };
+  /** A saved policy file (engine/policy-checkpoint.ts). */
+  | { type: 'checkpoint'; bytes: ArrayBuffer; iteration: number; fileName: string }
+  /**
+   * `fatal`: the worker cannot go on (e.g. the GPU device was lost); the client replaces it.
+   * `reason`: for 'nan', whether the loss itself or only its gradient stopped being finite.
+   */
+  | { type: 'error'; kind: ErrorKind; message: string; iteration?: number; fatal?: boolean; reason?: NonFiniteReason };
 
 /**
  * What the worker actually posts: the events of one frame, in order, so the page gets at
@@ -173,6 +231,8 @@ export function transferablesOf(e: WorkerEvent): ArrayBuffer[] {
       return unique(arrays(e.rollout));
     case 'minibatch':
       return unique(arrays(e.data));
+    case 'checkpoint':
+      return [e.bytes];
     default:
       return [];
   }

@@ -7,13 +7,25 @@
  * beside the queue, yielding to the event loop between iterations, so `pause` and
  * `set-params` are taken promptly and act at the next iteration boundary.
  */
-import { NonFiniteLossError, Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, kindOf, NonFiniteLossError } from '../engine/errors';
+import { Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
-import { parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
+import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
 import type { Task } from '../engine/tasks';
+import { decodePolicyCheckpoint, encodePolicyCheckpoint, policyFileName } from '../engine/policy-checkpoint';
 import type { BackendRequest } from './backend-choice';
 import { Outbox, realClock, type Clock } from './outbox';
-import type { BackendInfo, Command, ErrorKind, RunState, TaskInfo, WorkerEvent } from './protocol';
+import {
+  toMinibatchData,
+  toRolloutData,
+  type BackendInfo,
+  type Command,
+  type ErrorKind,
+  type RunState,
+  type TaskInfo,
+  type WorkerEvent,
+} from './protocol';
 
 /** What a trainer must offer the session (the real Trainer, or a test double). */
 export type TrainerLike = Pick<Trainer, 'step' | 'setParams' | 'iteration' | 'nextBoundary' | 'config' | 'task' | 'dispose'>;
@@ -22,7 +34,7 @@ export interface SessionHost {
   /** Posts one frame's events; `transfer` holds the buffers of their typed arrays. */
   post(events: WorkerEvent[], transfer: ArrayBuffer[]): void;
   /** Starts a tfjs backend ('auto' or forced, with fallback). */
-  selectBackend(requested: BackendRequest, progress: (message: string) => void): Promise<BackendInfo>;
+  selectBackend(requested: BackendRequest, progress: (message: string) => void, config: Config): Promise<BackendInfo>;
   /** Reads a checkpoint (a path relative to public/), reporting the fraction received. */
   fetchCheckpoint(file: string, progress: (fraction: number) => void): Promise<ArrayBuffer>;
   createTrainer?: (config: Config, load: CheckpointLoader, hooks: TrainerHooks) => Promise<TrainerLike>;
@@ -42,7 +54,7 @@ export function taskInfo(task: Task, config: Config): TaskInfo {
     vocab: [...task.vocab],
     eos: task.eos,
     promptLength: task.promptLength,
-    maxTokens: config.maxTokens || task.defaultMaxTokens,
+    maxTokens: effective(config, task).maxTokens,
     solvedThreshold: task.solvedThreshold,
   };
 }
@@ -124,6 +136,10 @@ export class TrainingSession {
         return this.run(1);
       case 'set-params':
         return this.setParams(cmd.params, cmd.atIteration);
+      case 'save-checkpoint':
+        return this.saveCheckpoint();
+      case 'load-checkpoint':
+        return this.loadCheckpoint(cmd.bytes);
       default:
         return this.error('internal', `unknown command ${JSON.stringify((cmd as { type?: unknown })?.type)}`);
     }
@@ -170,14 +186,17 @@ export class TrainingSession {
         metrics = await trainer.step();
       } catch (e) {
         if (e instanceof NonFiniteLossError) {
-          this.error(
-            'nan',
-            `Training paused at iteration ${e.iteration}: ${e.message.replace(/^iteration \d+: /, '')} ` +
+          this.outbox.event({
+            type: 'error',
+            kind: 'nan',
+            reason: e.reason,
+            iteration: e.iteration,
+            message:
+              `Training paused at iteration ${e.iteration}: ${e.detail} ` +
               'The weights are those of the last good step; change a parameter and resume, or reset.',
-            e.iteration,
-          );
+          });
         } else {
-          this.error('internal', `iteration ${next} failed: ${(e as Error).message ?? e}`, next);
+          this.error(kindOf(e), `iteration ${next} failed: ${(e as Error).message ?? e}`, next);
         }
         break;
       } finally {
@@ -185,7 +204,7 @@ export class TrainingSession {
       }
       const applied = this.appliedAt.get(metrics.iter) ?? {};
       this.appliedAt.delete(metrics.iter);
-      this.outbox.event({ type: 'iteration', metrics, applied });
+      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors });
       if (this.progressShown) this.status('running');
       if (this.stepsLeft !== null && --this.stepsLeft <= 0) this.running = false;
     }
@@ -207,7 +226,7 @@ export class TrainingSession {
     this.status('loading', { message: 'Preparing the run…' });
     try {
       if (!this.backend || this.backend.requested !== config.backend) {
-        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }));
+        const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }), config);
         this.backend = { requested: config.backend, info };
         if (info.fallback) {
           const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
@@ -222,26 +241,18 @@ export class TrainingSession {
       this.error('backend', (e as Error).message);
       return this.status('error');
     }
-    let loaderFailed = false;
-    const load: CheckpointLoader = async (file) => {
+    const load: CheckpointLoader = (file) => {
       this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: 0 });
-      try {
-        return await this.host.fetchCheckpoint(file, (f) =>
-          this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }),
-        );
-      } catch (e) {
-        loaderFailed = true;
-        throw e;
-      }
+      return this.host.fetchCheckpoint(file, (f) =>
+        this.status('loading', { message: `Loading the reference checkpoint ${file}…`, progress: f }),
+      );
     };
     try {
       const create = this.host.createTrainer ?? Trainer.create;
       this.trainer = await create(config, load, this.hooks());
     } catch (e) {
-      const message = (e as Error).message ?? String(e);
-      const kind: ErrorKind =
-        loaderFailed || /checkpoint/.test(message) ? 'checkpoint' : /invalid config/.test(message) ? 'config' : 'internal';
-      this.error(kind, message);
+      // The trainer throws CheckpointError for anything the loader or the decoder refused.
+      this.error(kindOf(e), (e as Error).message ?? String(e));
       return this.status('error');
     }
     this.config = { ...config };
@@ -253,6 +264,42 @@ export class TrainingSession {
       task: taskInfo(this.trainer.task, config),
     });
     this.status('ready');
+  }
+
+  /** Saves the policy between iterations: a running loop finishes its iteration first, then goes on. */
+  private async saveCheckpoint(): Promise<void> {
+    const trainer = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'savePolicy'>>) | null;
+    if (!trainer?.savePolicy) return this.error('checkpoint', 'nothing to save: no run is loaded');
+    const wasRunning = this.running;
+    this.running = false;
+    await this.loop;
+    try {
+      const p = await trainer.savePolicy();
+      const bytes = encodePolicyCheckpoint(p);
+      const fileName = policyFileName(p.config, p.iteration);
+      this.outbox.event({ type: 'checkpoint', bytes: bytes.buffer as ArrayBuffer, iteration: p.iteration, fileName });
+    } finally {
+      if (wasRunning) this.run(null);
+    }
+  }
+
+  /** A refused file changes nothing; an accepted one replaces the run by its config and weights. */
+  private async loadCheckpoint(bytes: ArrayBuffer): Promise<void> {
+    let p;
+    try {
+      p = decodePolicyCheckpoint(bytes);
+    } catch (e) {
+      return this.error('checkpoint', `checkpoint refused, the run goes on unchanged: ${(e as Error).message}`);
+    }
+    await this.rebuild(p.config);
+    const trainer = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'restorePolicy'>>) | null;
+    if (!trainer?.restorePolicy) return;
+    try {
+      trainer.restorePolicy(p);
+    } catch (e) {
+      return this.error('checkpoint', `${(e as Error).message}; the run starts from the reference instead`);
+    }
+    this.status('ready', { message: `Continuing from the saved policy at iteration ${p.iteration}` });
   }
 
   private setParams(params: Partial<LiveParams>, atIteration: number | undefined): void {
@@ -286,7 +333,8 @@ export class TrainingSession {
     try {
       at = trainer.setParams(checked.value);
     } catch (e) {
-      return this.error('config', (e as Error).message);
+      if (!(e instanceof ConfigError)) throw e;
+      return this.error('config', e.message);
     }
     this.appliedAt.set(at, { ...this.appliedAt.get(at), ...checked.value });
     this.config = { ...this.config!, ...checked.value };
@@ -307,56 +355,14 @@ export class TrainingSession {
       },
       onSample: (iteration, step) => {
         this.outbox.step(iteration, step);
-        const T = this.config?.maxTokens || this.trainer?.task.defaultMaxTokens || 1;
+        const T = this.config && this.trainer ? effective(this.config, this.trainer.task).maxTokens : 1;
         this.progress(iteration, (0.5 * (step.position + 1)) / T, `sampling token ${step.position + 1} of ${T}`);
       },
       onRollout: (iteration, r, targets) => {
-        this.outbox.event({
-          type: 'rollout',
-          iteration,
-          rollout: {
-            n: r.n,
-            promptLength: r.promptLength,
-            width: r.width,
-            group: this.config?.group ?? 1,
-            // The trainer keeps using these arrays after the hook: send copies.
-            prompts: r.prompts.slice(),
-            tokens: r.tokens.slice(),
-            lengths: r.lengths.slice(),
-            scores: r.scores.slice(),
-            lpOld: r.lpOld.slice(),
-            lpRef: r.lpRef.slice(),
-            kl: targets.klPenalty.slice(),
-            klExact: r.klExact.slice(),
-            values: r.values.slice(),
-            advantages: targets.advantages.slice(),
-            returns: targets.returns.slice(),
-          },
-        });
+        this.outbox.event({ type: 'rollout', iteration, rollout: toRolloutData(r, targets, this.config?.group ?? 1) });
       },
       onMinibatch: (m) => {
-        const l = m.losses;
-        this.outbox.event({
-          type: 'minibatch',
-          iteration: m.iteration,
-          data: {
-            epoch: m.epoch,
-            minibatch: m.minibatch,
-            epochs: m.epochs,
-            minibatchesPerEpoch: m.minibatchesPerEpoch,
-            eps: m.eps,
-            epsHigh: m.epsHigh,
-            rows: Int32Array.from(m.rows),
-            width: m.width,
-            lengths: Int32Array.from(m.lengths),
-            ratio: m.ratio.slice(),
-            advantages: m.advantages.slice(),
-            cases: m.cases.slice(),
-            flows: m.flows.slice(),
-            losses: { policy: l.policy, value: l.value, entropy: l.entropy, kl: l.kl, total: l.total },
-            counts: { ...m.counts },
-          },
-        });
+        this.outbox.event({ type: 'minibatch', iteration: m.iteration, data: toMinibatchData(m) });
         const total = m.epochs * m.minibatchesPerEpoch;
         const done = m.epoch * m.minibatchesPerEpoch + m.minibatch + 1;
         this.progress(m.iteration, 0.5 + (0.5 * done) / total, `update: minibatch ${done} of ${total}`);

@@ -37,8 +37,8 @@ async function fetchCheckpoint(file: string, progress: (fraction: number) => voi
 const session = new TrainingSession({
   post: (events, transfer) => scope.postMessage({ events } satisfies WorkerPost, transfer),
   fetchCheckpoint,
-  async selectBackend(requested, progress) {
-    const { info, lost } = await selectBackend(requested, progress);
+  async selectBackend(requested, progress, config) {
+    const { info, lost } = await selectBackend(requested, progress, config);
     void lost?.then((reason) => {
       // A later run may have moved to another backend; only a loss under our feet matters.
       if (tf.getBackend() === 'webgpu')

@@ -69,7 +69,7 @@ const FAILURES = ['nan', 'crash', 'internal', 'checkpoint'];
 /** Waits until the current run has `n` iterations; fails at once on an error that stops training. */
 export async function waitForIterations(page: Page, n: number, timeoutMs = 120_000): Promise<Metrics[]> {
   await page.waitForFunction(
-    ([n, failures]) => window.ppoLab!.iterations().length >= n || window.ppoLab!.errors().some((e) => failures.includes(e.kind)),
+    ([n, failures]) => window.ppoLab!.iterationCount() >= n || window.ppoLab!.errors().some((e) => failures.includes(e.kind)),
     [n, FAILURES] as const,
     { timeout: timeoutMs, polling: 100 },
   );

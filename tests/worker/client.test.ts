@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/engine/params';
-import { installAutomation } from '../../src/worker/automation';
+import { installAutomation, MAX_ITERATIONS } from '../../src/worker/automation';
 import { TrainingClient } from '../../src/worker/client';
 import type { BackendInfo, Command, WorkerEvent, WorkerPost } from '../../src/worker/protocol';
+import { ManualClock } from './fakes';
 
 /** A stand-in for the training worker: records commands, and lets the test post or crash. */
 class FakeWorker extends EventTarget {
@@ -26,13 +27,16 @@ class FakeWorker extends EventTarget {
 
 function setup(maxRestarts = 3) {
   const workers: FakeWorker[] = [];
+  const clock = new ManualClock();
   const client = new TrainingClient({
     createWorker: () => workers[workers.push(new FakeWorker()) - 1] as unknown as Worker,
     maxRestarts,
+    silenceMs: 10_000,
+    clock,
   });
   const events: WorkerEvent[] = [];
   client.subscribe((e) => events.push(e));
-  return { client, workers, events, current: () => workers.at(-1)! };
+  return { client, workers, events, clock, current: () => workers.at(-1)! };
 }
 
 const config = { ...defaultConfig(), seed: 7 };
@@ -70,11 +74,12 @@ describe('training client', () => {
     expect(events.at(-1)).toMatchObject({
       type: 'error',
       kind: 'crash',
-      message: expect.stringMatching(/crashed \(out of memory\).*new worker/),
+      message: expect.stringMatching(/crashed \(out of memory\).*new worker.*starts over from iteration 0/),
     });
     expect(current().received).toEqual([
       { type: 'load-config', config },
-      { type: 'set-params', params: { eps: 0.1, beta: 0.2 } },
+      { type: 'set-params', params: { eps: 0.1 }, atIteration: 1 },
+      { type: 'set-params', params: { beta: 0.2 }, atIteration: 3 },
       { type: 'set-watch', stepsPerSecond: 5 },
     ]);
     // The dead worker is no longer listened to.
@@ -105,16 +110,68 @@ describe('training client', () => {
     expect(current().received).toEqual([{ type: 'load-config', config }]);
   });
 
-  it('gives up after repeated crashes, saying so', () => {
+  it('gives up after repeated crashes, saying so and saying the state is stopped; later commands go nowhere', () => {
     const { client, workers, events, current } = setup(2);
     client.send({ type: 'load-config', config });
     for (let i = 0; i < 3; i++) current().crash(`crash ${i}`);
     expect(workers).toHaveLength(3);
-    expect(events.at(-1)).toMatchObject({
+    expect(events.at(-2)).toMatchObject({
       type: 'error',
       kind: 'crash',
       message: expect.stringMatching(/not restarted: reload the page/),
     });
+    expect(events.at(-1)).toMatchObject({ type: 'status', state: 'stopped' });
+    const sent = current().received.length;
+    client.send({ type: 'start' });
+    expect(current().received).toHaveLength(sent);
+    expect(workers).toHaveLength(3);
+  });
+
+  it('a worker that falls silent while running (killed without an error event) is replaced, and training goes on', () => {
+    const { client, workers, events, clock, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready(), { type: 'status', state: 'ready', iteration: 0 });
+    client.send({ type: 'start' });
+    current().emit({ type: 'status', state: 'running', iteration: 0 });
+    // Messages keep it alive...
+    for (let i = 0; i < 5; i++) {
+      clock.advance(9_000);
+      current().emit({ type: 'rollout-token', iteration: 1, batch: {} as never });
+    }
+    expect(workers).toHaveLength(1);
+    // ...silence does not.
+    clock.advance(10_000);
+    expect(workers).toHaveLength(2);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/stopped answering/) });
+    expect(current().received).toEqual([{ type: 'load-config', config }, { type: 'start' }]);
+    // The replacement's first ready is marked as such.
+    current().emit(ready());
+    expect(events.at(-1)).toMatchObject({ type: 'ready', restarted: true });
+  });
+
+  it('a paused worker owes nothing: its silence is not a failure, but a command left unanswered is', () => {
+    const { client, workers, clock, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready(), { type: 'status', state: 'paused', iteration: 4 });
+    clock.advance(60_000);
+    expect(workers).toHaveLength(1);
+    client.send({ type: 'resume' });
+    clock.advance(10_000);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('after a restart every live edit keeps its iteration: a link edit for iteration 50 is not moved to 1', () => {
+    const { client, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready());
+    client.send({ type: 'set-params', params: { eps: 0.1 }, atIteration: 50 });
+    current().emit({ type: 'params-queued', params: { eps: 0.1 }, atIteration: 50 });
+    current().emit({ type: 'status', state: 'running', iteration: 60 });
+    current().crash('boom');
+    expect(current().received.filter((c) => c.type === 'set-params')).toEqual([
+      { type: 'set-params', params: { eps: 0.1 }, atIteration: 50 },
+    ]);
   });
 
   it('window.ppoLab collects the current run: backend, iterations, tokens, errors', () => {
@@ -136,7 +193,7 @@ describe('training client', () => {
     };
     current().emit(
       { type: 'rollout-token', iteration: 1, batch },
-      { type: 'iteration', metrics: { iter: 1 } as never, applied: {} },
+      { type: 'iteration', metrics: { iter: 1 } as never, applied: {}, numTensors: 5 },
       { type: 'error', kind: 'nan', message: 'm', iteration: 2 },
     );
     expect(lab.backend()).toEqual(backend);
@@ -148,5 +205,18 @@ describe('training client', () => {
     expect(lab.iterations()).toEqual([]);
     expect(lab.tokens()).toBe(0);
     expect(lab.errors()).toHaveLength(1);
+  });
+
+  it("window.ppoLab counts iterations past the ones it keeps, and reports the worker's tensors", () => {
+    const { client, current } = setup();
+    const lab = installAutomation(client, {});
+    current().emit(ready());
+    for (let i = 1; i <= MAX_ITERATIONS + 10; i++)
+      current().emit({ type: 'iteration', metrics: { iter: i } as never, applied: {}, numTensors: 40 });
+    expect(lab.iterationCount()).toBe(MAX_ITERATIONS + 10);
+    expect(lab.iterations()).toHaveLength(MAX_ITERATIONS);
+    expect(lab.iterations()[0]).toEqual({ iter: 11 });
+    expect(lab.numTensors()).toBe(40);
+    expect(lab.memory().iterationsKept).toBe(MAX_ITERATIONS);
   });
 });

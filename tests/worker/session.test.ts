@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend, loadCheckpointFromDisk } from '../../src/cli/node-backend';
 import { defaultConfig, type Config } from '../../src/engine/params';
-import { NonFiniteLossError, Trainer } from '../../src/engine/trainer';
+import { ConfigError, NonFiniteLossError } from '../../src/engine/errors';
+import { Trainer } from '../../src/engine/trainer';
 import type { BackendInfo, Command, WorkerEvent } from '../../src/worker/protocol';
 import { TrainingSession, type SessionHost } from '../../src/worker/session';
 import { parseConfig } from '../../src/engine/params';
@@ -218,7 +219,7 @@ describe('training session', () => {
         setParams: (p) => t.setParams(p),
         dispose: () => t.dispose(),
         step: async () => {
-          if (t.iteration === 1) throw new NonFiniteLossError(2, 'NaN');
+          if (t.iteration === 1) throw new NonFiniteLossError(2, 'loss', 'NaN');
           return t.step();
         },
       };
@@ -231,8 +232,8 @@ describe('training session', () => {
     const [err] = log.of('error');
     expect(err!.kind).toBe('nan');
     expect(err!.iteration).toBe(2);
-    expect(err!.message).toMatch(/iteration 2/);
-    expect(err!.message).toMatch(/learning rate/);
+    expect(err!.reason).toBe('loss');
+    expect(err!.message).toMatch(/^Training paused at iteration 2: the loss became NaN\./);
     expect(log.of('iteration').map((e) => e.metrics.iter)).toEqual([1]);
     expect(trainer!.iteration).toBe(1);
     session.dispose();
@@ -314,6 +315,48 @@ describe('training session', () => {
     send({ type: 'start' });
     await until(() => log.of('error').length === 2, 'start refused');
     expect(log.of('error')[1]!.message).toMatch(/nothing to run/);
+    session.dispose();
+  });
+
+  it('sorts failures by their type, not their wording: a corrupt checkpoint, a refused config, anything else', async () => {
+    const corrupt = makeSession({ fetchCheckpoint: async () => new TextEncoder().encode('not a checkpoint').buffer });
+    corrupt.send({ type: 'load-config', config: tiny });
+    await corrupt.until(() => corrupt.lastStatus() === 'error', 'error state');
+    expect(corrupt.log.of('error')[0]).toMatchObject({ kind: 'checkpoint', message: expect.stringMatching(/bad magic/) });
+    corrupt.session.dispose();
+
+    const refused = makeSession({
+      createTrainer: async () => {
+        throw new ConfigError('invalid config: eps must be a number in [0.01, 1]');
+      },
+    });
+    refused.send({ type: 'load-config', config: tiny });
+    await refused.until(() => refused.lastStatus() === 'error', 'error state');
+    expect(refused.log.of('error')[0]!.kind).toBe('config');
+    refused.session.dispose();
+
+    // A plain Error that merely mentions a checkpoint is not a checkpoint error.
+    const other = makeSession({
+      createTrainer: async () => {
+        throw new Error('the checkpoint cache exploded');
+      },
+    });
+    other.send({ type: 'load-config', config: tiny });
+    await other.until(() => other.lastStatus() === 'error', 'error state');
+    expect(other.log.of('error')[0]!.kind).toBe('internal');
+    other.session.dispose();
+  });
+
+  it('each iteration event reports the tensors alive in the worker, flat from one iteration to the next', async () => {
+    const { session, log, send, until } = makeSession();
+    send({ type: 'load-config', config: tiny });
+    send({ type: 'step' });
+    send({ type: 'step' });
+    send({ type: 'step' });
+    await until(() => log.of('iteration').length === 3, 'three iterations');
+    const counts = log.of('iteration').map((e) => e.numTensors);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(new Set(counts.slice(1)).size).toBe(1);
     session.dispose();
   });
 });

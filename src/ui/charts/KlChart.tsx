@@ -9,6 +9,7 @@ import type { Metrics } from '../../engine/metrics';
 import { Card } from '../explain/Explain';
 import { fmt, fmtExact } from '../format';
 import { useLab } from '../store';
+import { shownLatest } from '../slices/metrics';
 import { AXIS, axisLabel, useAxisWidth } from './common';
 import { HoverContext, HoverLayer, LayerContext, SeriesLayer, type LayerData, type PathSeries } from './layers';
 import { niceDomain } from './nice';
@@ -139,7 +140,7 @@ function ByPosition({ latest: current, estimator, width }: { latest: Metrics | n
 export function KlChart() {
   const rows = useLab((s) => s.rows);
   const markers = useLab((s) => s.markers);
-  const latest = useLab((s) => s.latest);
+  const latest = useLab(shownLatest);
   const cfg = useLab((s) => s.inForce);
   const width = useLab((s) => s.task?.maxTokens ?? 1);
   const [unit, setUnit] = useState<Unit>('token');

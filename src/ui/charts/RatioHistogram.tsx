@@ -7,15 +7,20 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
 import { RATIO_BINS, type HistogramCounts, type Metrics } from '../../engine/metrics';
 import { Card } from '../explain/Explain';
+import { clipRange } from '../../engine/params';
 import { fmt, fmtPercent } from '../format';
 import { useLab } from '../store';
+import { shownLatest } from '../slices/metrics';
 import { AXIS, axisLabel, useAxisWidth } from './common';
 import { HoverContext, HoverLayer, LayerContext, SeriesLayer, type LayerData, type PathSeries } from './layers';
 import { niceDomain } from './nice';
 import { useShown } from './visibility';
 
 /** Clip band [1 − ε, 1 + ε_high] of a config; ε_high = 0 means "same as ε". */
-export const clipBand = (eps: number, epsHigh: number): [number, number] => [1 - eps, 1 + (epsHigh || eps)];
+export const clipBand = (eps: number, epsHigh: number): [number, number] => {
+  const r = clipRange({ eps, epsHigh });
+  return [1 - r.epsLow, 1 + r.epsHigh];
+};
 
 const SERIES: PathSeries[] = [{ key: 'count', color: 'var(--series-1)', shape: 'step', area: true }];
 const MARGIN = { top: 8, right: 16, bottom: 14, left: 4 };
@@ -29,7 +34,7 @@ const BIN = (RATIO_BINS.hi - RATIO_BINS.lo) / RATIO_BINS.count;
 const binOf = (r: number) => Math.min(RATIO_BINS.count - 1, Math.max(0, Math.floor((r - RATIO_BINS.lo) / BIN)));
 
 export function RatioHistogram() {
-  const latest = useLab((s) => s.latest);
+  const latest = useLab(shownLatest);
   const eps = useLab((s) => s.draft.eps);
   const epsHigh = useLab((s) => s.draft.epsHigh);
   const [epoch, setEpoch] = useState<number | 'all'>('all');

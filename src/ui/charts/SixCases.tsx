@@ -10,6 +10,7 @@ import type { CaseCounts } from '../../engine/metrics';
 import { Card } from '../explain/Explain';
 import { fmtPercent } from '../format';
 import { useLab } from '../store';
+import { shownLatest, shownMinibatch } from '../slices/metrics';
 import { CASE_INFO, NO_SIGNAL } from './cases-info';
 import { SurrogatePlot, tokenPoints } from './SurrogatePlot';
 import { TimeChart, type SeriesSpec } from './TimeChart';
@@ -83,8 +84,8 @@ function CaseTable({
 }
 
 export function SixCases() {
-  const mb = useLab((s) => s.minibatch);
-  const latest = useLab((s) => s.latest);
+  const mb = useLab(shownMinibatch);
+  const latest = useLab(shownLatest);
   const rows = useLab((s) => s.rows);
   const markers = useLab((s) => s.markers);
   const clipped = useLab((s) => (s.loaded?.algo ?? s.draft.algo) !== 'reinforce');

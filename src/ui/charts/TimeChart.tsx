@@ -5,11 +5,13 @@
  *
  * recharts draws the frame; the series are paths in a layer of their own (layers.tsx), and
  * the axis bounds snap to round numbers (nice.ts), so a new iteration usually redraws only
- * the paths.
+ * the paths. Pinned runs (experiments/compare.ts) are drawn under the live one on the same
+ * axes, one colour per run, and named in the legend.
  */
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { HistoryRow } from '../data/history';
+import { useOverlays, type Overlay } from '../experiments/compare';
 import { fmt, fmtExact } from '../format';
 import type { Marker } from '../slices/metrics';
 import { AXIS, axisLabel, iterationLabel, markerLines, useAxisWidth } from './common';
@@ -57,6 +59,9 @@ const X_LABEL = axisLabel('iteration', 'x');
 const defaultTick = (v: number) => fmt(v, 3);
 const NO_REFS: NonNullable<TimeChartProps['refs']> = [];
 
+/** The live run's rows and every pinned run's, for the axis bounds. */
+const withOverlays = (rows: readonly Row[], overlays: readonly Overlay[]): Row[] => [...rows, ...overlays.flatMap((o) => o.rows)];
+
 function valuesOf(rows: readonly Row[], keys: string[], band?: BandSpec): number[] {
   const out: number[] = [];
   for (const r of rows) {
@@ -84,21 +89,33 @@ export function TimeChart(p: TimeChartProps) {
   // One queued redraw for rows and markers together.
   const latest = useMemo(() => ({ rows: p.rows, markers: p.markers }), [p.rows, p.markers]);
   const { rows, markers } = useShown(latest);
+  const overlays = useOverlays();
   const [hovered, setHovered] = useState<number | null>(null);
   const left = p.series.filter((s) => s.axis !== 'right').map((s) => s.key);
   const right = p.series.filter((s) => s.axis === 'right').map((s) => s.key);
   const refs = p.refs ?? NO_REFS;
-  const xDomain = useDomain(rows.length ? iterationDomain(rows[0]!.from, rows[rows.length - 1]!.iter) : [0, 1]);
+  const all = useMemo(() => withOverlays(rows, overlays), [rows, overlays]);
+  // Rows are in iteration order (and so are every pinned run's): first and last bound the x axis.
+  const xRange = useMemo<[number, number]>(() => {
+    const ends = [rows, ...overlays.map((o) => o.rows)].filter((r) => r.length);
+    if (!ends.length) return [0, 1];
+    return iterationDomain(Math.min(...ends.map((r) => r[0]!.from)), Math.max(...ends.map((r) => r[r.length - 1]!.iter)));
+  }, [rows, overlays]);
+  const xDomain = useDomain(xRange);
   const yDomain = useDomain(
-    niceDomain([...valuesOf(rows, left, p.band), ...refs.filter((r) => r.axis !== 'right').map((r) => r.y)], p.fromZero),
+    niceDomain([...valuesOf(all, left, p.band), ...refs.filter((r) => r.axis !== 'right').map((r) => r.y)], p.fromZero),
   );
-  const y2Domain = useDomain(niceDomain(valuesOf(rows, right)));
+  const y2Domain = useDomain(niceDomain(valuesOf(all, right)));
   const layer = useMemo<LayerData>(
     () => ({ rows, xKey: 'iter', series: p.series, ...(p.band ? { band: p.band } : {}) }),
     [rows, p.series, p.band],
   );
+  const pinned = useMemo<LayerData[]>(
+    () => overlays.map((o) => ({ rows: o.rows, xKey: 'iter', series: p.series.map((s) => ({ ...s, color: o.color })) })),
+    [overlays, p.series],
+  );
   const hover = useMemo(() => ({ hovered, onHover: setHovered }), [hovered]);
-  const hasData = rows.some((r) => p.series.some((s) => typeof r[s.key] === 'number'));
+  const hasData = all.some((r) => p.series.some((s) => typeof r[s.key] === 'number'));
   const shownRow = rows[hovered ?? rows.length - 1];
   // The frame is drawn even before data comes: mounting a chart costs more than updating it,
   // so it is paid while the page loads, not when the first iteration arrives.
@@ -117,6 +134,7 @@ export function TimeChart(p: TimeChartProps) {
             refs={refs}
             height={p.height ?? '12rem'}
             tickFormat={p.tickFormat ?? defaultTick}
+            pinned={pinned}
           />
         </HoverContext>
       </LayerContext>
@@ -127,6 +145,7 @@ export function TimeChart(p: TimeChartProps) {
         hovering={hovered !== null}
         markers={markers}
         format={p.valueFormat ?? fmtExact}
+        overlays={overlays}
       />
     </div>
   );
@@ -142,6 +161,8 @@ interface FrameProps {
   refs: NonNullable<TimeChartProps['refs']>;
   height: string;
   tickFormat: (v: number) => string;
+  /** Pinned runs, drawn under the live one. */
+  pinned: LayerData[];
 }
 
 /** The recharts frame: axes, grid, reference lines and markers, and the data layers inside. */
@@ -202,6 +223,11 @@ const Frame = memo(function Frame(p: FrameProps) {
         />
       ))}
       {markerEls}
+      {p.pinned.map((layer, i) => (
+        <LayerContext key={i} value={layer}>
+          <SeriesLayer />
+        </LayerContext>
+      ))}
       <SeriesLayer />
       <HoverLayer />
     </ComposedChart>
@@ -219,6 +245,7 @@ function ValueLegend({
   hovering,
   markers,
   format,
+  overlays,
 }: {
   series: SeriesSpec[];
   band?: BandSpec;
@@ -226,6 +253,7 @@ function ValueLegend({
   hovering: boolean;
   markers: readonly Marker[];
   format: (v: number) => string;
+  overlays: readonly Overlay[];
 }) {
   const here = row ? markers.filter((m) => m.iter >= row.from && m.iter <= row.iter) : [];
   return (
@@ -251,6 +279,19 @@ function ValueLegend({
           </li>
         ) : null}
       </ul>
+      {overlays.length ? (
+        <ul className="legend pinned-legend" data-testid="pinned-legend">
+          {overlays.map((o) => {
+            const v = row ? o.rows.find((r) => r.iter === row.iter)?.[series[0]?.key ?? ''] : undefined;
+            return (
+              <li key={o.id}>
+                <span className="swatch" style={{ background: o.color }} />
+                {o.label} <span className="legend-value">{typeof v === 'number' ? format(v) : '—'}</span>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
       {here.length ? <span className="legend-marker">changed here: {here.map((m) => m.label).join('; ')}</span> : null}
     </div>
   );

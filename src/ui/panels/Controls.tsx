@@ -1,11 +1,15 @@
 /**
- * The control panel, generated from PARAMS: live parameters by group (they act on the
- * running training at the next iteration), then the run setup, which applies on Reset.
+ * The control panel, generated from PARAMS. A newcomer sees first the welcome strip (Learn
+ * and Experiments) and the two choices that define a run, task and algorithm; then the live
+ * parameters by group (they act on the running training at the next iteration); then the
+ * rest of the run setup, which applies on Reset.
  */
 import { PARAMS, PARAM_KEYS, type ParamKey } from '../../engine/params';
 import { pendingStructural } from '../slices/config';
 import { useLab } from '../store';
+import { Welcome } from '../learn/Welcome';
 import { ParamControl } from './ParamControl';
+import { usePageMode } from '../share/page-mode';
 
 const GROUPS: { id: (typeof PARAMS)[ParamKey]['group']; title: string }[] = [
   { id: 'ppo', title: 'PPO update' },
@@ -15,20 +19,41 @@ const GROUPS: { id: (typeof PARAMS)[ParamKey]['group']; title: string }[] = [
   { id: 'run', title: 'Run' },
 ];
 
-const keysOf = (live: boolean, group: string) => PARAM_KEYS.filter((k) => PARAMS[k].live === live && PARAMS[k].group === group);
+/** The choices seen first, at the top of the panel. */
+const FIRST: ParamKey[] = ['task', 'algo'];
+
+const keysOf = (live: boolean, group: string) =>
+  PARAM_KEYS.filter((k) => PARAMS[k].live === live && PARAMS[k].group === group && !FIRST.includes(k));
 
 export function Controls() {
   const configErrors = useLab((s) => s.configErrors);
   const pending = useLab((s) => pendingStructural(s.draft, s.loaded).length);
   const applyAndReset = useLab((s) => s.applyAndReset);
+  // Classroom mode: groups the lesson's link hides (share/page-keys.ts).
+  const hide = usePageMode((m) => m.hide);
   return (
     <aside className="controls" aria-label="Parameters">
+      <Welcome />
+      <section>
+        <h2>Task and algorithm</h2>
+        <fieldset>
+          <legend className="sr-only">What to train, and how</legend>
+          {FIRST.map((k) => (
+            <ParamControl key={k} k={k} />
+          ))}
+        </fieldset>
+        {pending ? (
+          <button type="button" className="primary" disabled={configErrors.length > 0} onClick={applyAndReset}>
+            Apply {pending} change{pending > 1 ? 's' : ''} and reset
+          </button>
+        ) : null}
+      </section>
       <section>
         <h2>Live</h2>
         <p className="muted small">Acts on the running training: takes effect at the next iteration, marked on every chart.</p>
         {GROUPS.map((g) => {
           const keys = keysOf(true, g.id);
-          return keys.length ? (
+          return keys.length && !hide.has(`group-${g.id}`) ? (
             <fieldset key={g.id}>
               <legend>{g.title}</legend>
               {keys.map((k) => (
@@ -38,7 +63,7 @@ export function Controls() {
           ) : null;
         })}
       </section>
-      <section>
+      <section hidden={hide.has('group-setup')}>
         <h2>Run setup</h2>
         <p className="muted small">Applies on Reset (same seed, same start).</p>
         <fieldset>

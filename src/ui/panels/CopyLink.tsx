@@ -7,8 +7,10 @@ import { encodeLink } from '../../engine/link';
 import { useLab } from '../store';
 
 export function labLinkUrl(): string {
-  const { loaded, draft, timeline } = useLab.getState();
-  return `${location.origin}${location.pathname}?${encodeLink(loaded ?? draft, timeline)}`;
+  const { loaded, draft, timeline, backend } = useLab.getState();
+  // The backend the run is on, not `auto`: another browser's auto could pick another, and numbers differ by backend.
+  const config = loaded && backend ? { ...loaded, backend: backend.name } : (loaded ?? draft);
+  return `${location.origin}${location.pathname}?${encodeLink(config, timeline)}`;
 }
 
 export function CopyLink() {

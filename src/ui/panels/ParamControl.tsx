@@ -4,12 +4,13 @@
  * choices. Each carries its doc line behind a "?", the engine's validation message, and
  * for live parameters when the edit was queued and when it took effect.
  */
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useId, useState, type KeyboardEvent } from 'react';
 import { describeRange, flagOf, PARAMS, type Config, type NumberSpec, type ParamKey } from '../../engine/params';
 import { formatValue } from '../format';
 import { isLiveKey } from '../slices/config';
 import { useLab } from '../store';
 import { rangeAttrs, toPosition, valueAt } from './slider-scale';
+import { useLocked, useParamHidden } from '../share/page-mode';
 
 /** Why a parameter does nothing under the chosen algorithm (dimmed, still editable). */
 export function unusedBecause(key: ParamKey, c: Config): string | null {
@@ -45,7 +46,11 @@ function LiveStatus({ k }: { k: ParamKey }) {
   );
 }
 
-/** A number box that commits on Enter or blur, so half-typed values are not validated. */
+/**
+ * A number box that commits on Enter or blur, so half-typed values are not validated. Its
+ * parent keys it by the value in force, so a value set elsewhere (the slider, a link edit
+ * taking effect, a NaN recovery) replaces whatever was half-typed.
+ */
 function NumberBox({
   k,
   id,
@@ -60,7 +65,6 @@ function NumberBox({
   onCommit: (raw: string) => void;
 }) {
   const [text, setText] = useState(String(value));
-  useEffect(() => setText(String(value)), [value]);
   const spec = PARAMS[k] as NumberSpec;
   const commit = () => {
     if (text !== String(value)) onCommit(text);
@@ -93,6 +97,9 @@ export function ParamControl({ k }: { k: ParamKey }) {
   const id = useId();
   const flag = flagOf(k);
   const pending = !spec.live && loadedValue !== undefined && loadedValue !== value;
+  // Classroom mode (share/page-keys.ts): hidden, or shown at a value the lesson fixed.
+  const hidden = useParamHidden(k);
+  const locked = useLocked(k);
 
   let input;
   if (spec.kind === 'boolean') {
@@ -128,15 +135,18 @@ export function ParamControl({ k }: { k: ParamKey }) {
           onChange={(e) => setParam(k, valueAt(spec, Number(e.target.value), v))}
           data-testid={`${flag}-slider`}
         />
-        <NumberBox k={k} value={v} label={`${flag} value`} onCommit={(raw) => setParam(k, raw)} />
+        <NumberBox key={v} k={k} value={v} label={`${flag} value`} onCommit={(raw) => setParam(k, raw)} />
       </span>
     );
   } else {
-    input = <NumberBox k={k} id={id} value={value as number} label={flag} onCommit={(raw) => setParam(k, raw)} />;
+    input = (
+      <NumberBox key={value as number} k={k} id={id} value={value as number} label={flag} onCommit={(raw) => setParam(k, raw)} />
+    );
   }
 
+  if (hidden) return null;
   return (
-    <div className={`param ${unused ? 'unused' : ''} ${pending ? 'pending' : ''}`} data-param={flag}>
+    <div className={`param ${unused ? 'unused' : ''} ${pending ? 'pending' : ''} ${locked ? 'locked' : ''}`} data-param={flag}>
       <div className="param-head">
         <label htmlFor={id}>{flag}</label>
         {spec.kind === 'number' ? <span className="param-value">{formatValue(k, value)}</span> : null}
@@ -150,7 +160,13 @@ export function ParamControl({ k }: { k: ParamKey }) {
           ?
         </button>
       </div>
-      {input}
+      {locked ? (
+        <fieldset disabled className="locked-input" title="Locked by this lesson's link">
+          {input}
+        </fieldset>
+      ) : (
+        input
+      )}
       {help ? (
         <p className="param-doc">
           {spec.doc}{' '}

@@ -1,4 +1,7 @@
-/** Start / Pause / Step / Reset, with their keyboard shortcuts shown. */
+/**
+ * Start / Pause / Step / Reset, with their keyboard shortcuts shown. Once the worker is gone
+ * for good ('stopped') every one is disabled: the notice offers the reload that works.
+ */
 import { canStart } from '../slices/run';
 import { useLab } from '../store';
 
@@ -44,7 +47,7 @@ export function RunButtons() {
       <button
         type="button"
         onClick={applyAndReset}
-        disabled={!configOk || runState === 'connecting'}
+        disabled={!configOk || runState === 'connecting' || runState === 'stopped'}
         data-testid="reset"
         aria-keyshortcuts="R"
         title="Rebuild from the settings: same seed, same start (r)"

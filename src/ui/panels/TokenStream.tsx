@@ -169,7 +169,8 @@ export function TokenStreamPanel() {
   const epochs = useLab((s) => s.inForce?.epochs);
   const [start, setStart] = useState(0);
   const [hovered, setHovered] = useState<Hovered | null>(null);
-  const s = labData.stream;
+  // A past iteration while scrubbing back (share/scrub.ts), else the live stream.
+  const s = useLab((st) => st.scrub?.stream) ?? labData.stream;
   const size = pageSize(s.group);
   const pages = s.n ? Math.ceil(s.n / size) : 0;
   // The chosen page, kept in range when the batch or group size changes.

@@ -116,7 +116,9 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => ({
   },
 
   applyAndReset: () => {
-    const { draft: edited, loaded, send } = get();
+    const { draft: edited, loaded, send, runState } = get();
+    // No worker to rebuild anything: the notice list offers a reload instead.
+    if (runState === 'stopped') return;
     const draft = withTaskDefaults(edited, loaded?.task);
     const errors = configErrorsOf(draft);
     if (errors.length) {

@@ -2,6 +2,7 @@
 import type { BackendInfo, ErrorKind, RunState, TaskInfo } from '../../worker/protocol';
 import type { Slice } from '../store';
 
+/** One message of the notice list. */
 export interface ErrorBanner {
   id: number;
   /** The worker's error kinds, plus 'link' for a lab link (URL) the page corrected. */
@@ -20,7 +21,12 @@ export interface RunSlice {
   statusMessage: string | null;
   /** In [0, 1] while something slow runs (loading, compiling), else null. */
   progress: number | null;
+  /** Every notice since the page loaded (the oldest go past MAX_NOTICES), oldest first. */
   errors: ErrorBanner[];
+  /** Notices dropped past MAX_NOTICES (the list says how many). */
+  droppedNotices: number;
+  /** NaN recoveries already tried (nan-recovery.ts ids): they are not offered again. */
+  nanTried: string[];
   pushError: (kind: ErrorBanner['kind'], message: string, iteration?: number) => void;
   dismissError: (id: number) => void;
   start: () => void;
@@ -29,8 +35,12 @@ export interface RunSlice {
 }
 
 let nextErrorId = 1;
-/** Older banners are dropped past this: a stuck loop must not grow the page. */
-const MAX_BANNERS = 5;
+/** Older notices are dropped past this: a stuck loop must not grow the page. */
+export const MAX_NOTICES = 200;
+/** Longest notice shown: a message quoting a huge input is cut (its start names the field). */
+export const MAX_NOTICE_LENGTH = 400;
+
+const truncate = (m: string) => (m.length > MAX_NOTICE_LENGTH ? `${m.slice(0, MAX_NOTICE_LENGTH - 1)}…` : m);
 
 export const canStart = (s: RunSlice['runState']) => s === 'ready' || s === 'paused' || s === 'error';
 
@@ -42,10 +52,19 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   statusMessage: 'starting the training worker…',
   progress: null,
   errors: [],
+  droppedNotices: 0,
+  nanTried: [],
 
   pushError: (kind, message, iteration) => {
-    const banner: ErrorBanner = { id: nextErrorId++, kind, message, ...(iteration !== undefined ? { iteration } : {}) };
-    set({ errors: [...get().errors, banner].slice(-MAX_BANNERS) });
+    const banner: ErrorBanner = {
+      id: nextErrorId++,
+      kind,
+      message: truncate(message),
+      ...(iteration !== undefined ? { iteration } : {}),
+    };
+    const all = [...get().errors, banner];
+    const dropped = Math.max(0, all.length - MAX_NOTICES);
+    set({ errors: all.slice(dropped), droppedNotices: get().droppedNotices + dropped });
   },
   dismissError: (id) => set({ errors: get().errors.filter((e) => e.id !== id) }),
 

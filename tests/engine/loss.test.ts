@@ -1,0 +1,132 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { ppoLoss, type LossSettings, type MinibatchTensors } from '../../src/engine/loss';
+import { lossWeights, type LossType } from '../../src/engine/minibatch';
+import type { Outputs, PolicyModel } from '../../src/engine/model';
+import { useBackend } from './helpers';
+
+beforeAll(() => useBackend('cpu'));
+
+const V = 4;
+
+/** A stand-in policy whose outputs are fixed numbers: the loss can then be worked out by hand. */
+function fixedModel(logits: number[][][], values: number[][] | null): PolicyModel {
+  return {
+    kind: 'table',
+    vocabSize: V,
+    trainable: [],
+    forward: (): Outputs => ({ logits: tf.tensor3d(logits), values: values ? tf.tensor2d(values) : null }),
+    prefill: () => {
+      throw new Error('not used');
+    },
+    step: () => {
+      throw new Error('not used');
+    },
+    weights: () => new Map(),
+    dispose: () => {},
+  };
+}
+
+const settings = (over: Partial<LossSettings> = {}): LossSettings => ({
+  clipped: true,
+  epsLow: 0.2,
+  epsHigh: 0.2,
+  critic: false,
+  vfCoef: 0,
+  vfClip: 0,
+  entCoef: 0,
+  klBeta: 0,
+  klEstimator: 'k3',
+  temperature: 1,
+  promptLength: 1,
+  ...over,
+});
+
+/** Minibatch tensors [b, T] from plain rows; the targets are token 0 everywhere. */
+function minibatch(x: {
+  lpOld: number[][];
+  lpRef?: number[][];
+  advantages?: number[][];
+  returns?: number[][];
+  valuesOld?: number[][];
+  lengths: number[];
+  lossType?: LossType;
+}): MinibatchTensors {
+  const b = x.lpOld.length;
+  const T = x.lpOld[0]!.length;
+  const zeros = x.lpOld.map((row) => row.map(() => 0));
+  const w = lossWeights(
+    Int32Array.from(x.lengths),
+    x.lengths.map((_, i) => i),
+    T,
+    x.lossType ?? 'grpo',
+  );
+  return {
+    inputs: tf.zeros([b, T], 'int32') as tf.Tensor2D,
+    targets: tf.zeros([b * T], 'int32') as tf.Tensor1D,
+    lpOld: tf.tensor2d(x.lpOld),
+    lpRef: tf.tensor2d(x.lpRef ?? x.lpOld),
+    advantages: tf.tensor2d(x.advantages ?? zeros),
+    returns: tf.tensor2d(x.returns ?? zeros),
+    valuesOld: tf.tensor2d(x.valuesOld ?? zeros),
+    policyWeights: tf.tensor2d(w.policy, [b, T]),
+    tokenWeights: tf.tensor2d(w.token, [b, T]),
+  };
+}
+
+/** Uniform logits: every token has log-prob −log V, so lp_new is known exactly. */
+const uniform = (b: number, T: number) => Array.from({ length: b }, () => Array.from({ length: T }, () => new Array(V).fill(0)));
+const LP = -Math.log(V);
+
+describe('loss weights of the three loss types', () => {
+  // Two sequences of lengths 2 and 4 (width 4), advantage +1 on the first and −1 on the second, ratio 1.
+  const lengths = [2, 4];
+  const advantages = [
+    [1, 1, 0, 0],
+    [-1, -1, -1, -1],
+  ];
+  const lpOld = [
+    [LP, LP, 0, 0],
+    [LP, LP, LP, LP],
+  ];
+
+  it('weights per token: grpo 1/(|o|·b), bnpo 1/Σ|o|, dr_grpo 1/(b·T), 0 on padding', () => {
+    const l = Int32Array.from(lengths);
+    expect(Array.from(lossWeights(l, [0, 1], 4, 'grpo').policy)).toEqual([0.25, 0.25, 0, 0, 0.125, 0.125, 0.125, 0.125]);
+    const bnpo = Array.from(lossWeights(l, [0, 1], 4, 'bnpo').policy);
+    for (const [k, w] of bnpo.entries()) expect(w).toBeCloseTo(k === 2 || k === 3 ? 0 : 1 / 6, 7);
+    expect(Array.from(lossWeights(l, [0, 1], 4, 'dr_grpo').policy)).toEqual([0.125, 0.125, 0, 0, 0.125, 0.125, 0.125, 0.125]);
+  });
+
+  it.each([
+    // grpo: −(0.25·2 − 0.125·4) = 0: each sequence counts the same, whatever its length.
+    ['grpo', 0],
+    // bnpo: −(2 − 4)/6: the longer sequence has more tokens, so more say.
+    ['bnpo', 1 / 3],
+    // dr_grpo: −(2 − 4)/(2·4): a constant normaliser.
+    ['dr_grpo', 0.25],
+  ] as const)('%s gives the hand-computed policy loss %s', (lossType, expected) => {
+    const mb = minibatch({ lpOld, advantages, lengths, lossType });
+    const p = ppoLoss(fixedModel(uniform(2, 4), null), mb, settings());
+    expect(p.policy.dataSync()[0]).toBeCloseTo(expected, 6);
+  });
+});
+
+describe('value loss', () => {
+  // Two tokens. Token 0: V_old 0, V 1, return 1 → unclipped error 0, clipped V 0.2, error 0.64 (the max).
+  // Token 1: V_old 0, V 0.1, return 1 → both errors 0.81 (inside the clip range).
+  const mb = () => minibatch({ lpOld: [[LP, LP]], returns: [[1, 1]], valuesOld: [[0, 0]], lengths: [2], advantages: [[0, 0]] });
+  const model = fixedModel(uniform(1, 2), [[1, 0.1]]);
+
+  it('clipped: ½ · mean of max(unclipped, clipped) squared errors, and the share where clipping won', () => {
+    const p = ppoLoss(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0.2 }));
+    expect(p.value.dataSync()[0]).toBeCloseTo(0.5 * ((0.64 + 0.81) / 2), 6);
+    expect(p.valueClipfrac.dataSync()[0]).toBeCloseTo(0.5, 6);
+  });
+
+  it('unclipped: ½ · mean squared error', () => {
+    const p = ppoLoss(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0 }));
+    expect(p.value.dataSync()[0]).toBeCloseTo(0.5 * ((0 + 0.81) / 2), 6);
+    expect(p.valueClipfrac.dataSync()[0]).toBe(0);
+  });
+});
