@@ -14,7 +14,7 @@
  * own, so the exported file says what became of each setting. DOM-free: the page's button and
  * tests share it.
  */
-import { flagOf, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
+import { effective, flagOf, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
 import { MODEL_SIZES } from '../engine/sizes';
 import { TASKS } from '../engine/tasks';
 
@@ -51,9 +51,6 @@ const field = (name: string, value: string, comment?: string): TrlLine =>
 const note = (comment: string): TrlLine => ({ comment });
 
 const isPpo = (t: TrlTarget) => t === 'PPOConfig';
-
-/** The longest completion the run allows: the task's own limit where the lab's setting is 0. */
-const maxCompletion = (c: Config): number => c.maxTokens || TASKS[c.task].maxCompletion;
 
 // ─── The mapping, one entry per lab parameter ────────────────────────────────
 
@@ -149,7 +146,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
     lines: (c, t) => [
       field(
         isPpo(t) ? 'response_length' : 'max_completion_length',
-        pyInt(maxCompletion(c)),
+        pyInt(effective(c, TASKS[c.task]).maxTokens),
         c.maxTokens ? 'max-tokens' : `max-tokens=0: the task's own limit`,
       ),
     ],
@@ -421,9 +418,14 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   bugTempMismatch: {
     ppo: null,
     grpo: null,
-    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); a correct trainer has no such switch.',
-    lines: (c) =>
-      c.bugTempMismatch ? [note('bug-temp-mismatch=true: an injected bug for an experiment; do not carry it over.')] : [],
+    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); TRL, like the lab without it, divides the logits by the temperature in the update too, and has no such switch.',
+    lines: (c) => [
+      note(
+        c.bugTempMismatch
+          ? 'bug-temp-mismatch=true: a bug the lab injects for an experiment; TRL has no such switch, do not carry it over.'
+          : 'bug-temp-mismatch=false: the update takes log-probs at the sampling temperature, as TRL does.',
+      ),
+    ],
   },
 };
 

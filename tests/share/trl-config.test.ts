@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, flagOf, PARAM_KEYS, type Config } from '../../src/engine/params';
+import { TASKS } from '../../src/engine/tasks';
 import { TRL_MAPPING, trlConfigPython, trlLines, trlMappingMarkdown, type TrlLine } from '../../src/share/trl-config';
 
 const ppo: Config = { ...defaultConfig(), algo: 'ppo', eps: 0.15, beta: 0.02, klEstimator: 'k3', vfClip: 0, epochs: 3 };
@@ -69,8 +70,8 @@ describe('trlConfigPython', () => {
     expect(py).toMatch(/^ {4}lam=0\.95,/m);
     // Value clipping off in the lab: TRL always clips, so the export widens the range.
     expect(py).toMatch(/^ {4}cliprange_value=1e6,.*vf-clip=0/m);
-    // The sort task's own completion limit, written out.
-    expect(py).toMatch(/^ {4}response_length=8,/m);
+    // max-tokens 0: the sort task's own default length, written out.
+    expect(py).toContain(`    response_length=${TASKS.sort.defaultMaxTokens},  # max-tokens=0`);
     expect(py).not.toMatch(/^ {4}epsilon=/m);
     expect(py.trimEnd().endsWith(')')).toBe(true);
   });
