@@ -14,7 +14,7 @@ import { ExperimentsView } from './experiments/ExperimentsView';
 import { PinBar } from './experiments/PinBar';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
-import { ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
+import { boardInView, ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
 import { CopyLink } from './panels/CopyLink';
 import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
@@ -67,7 +67,7 @@ export function App() {
       <header className="top">
         <h1>PPO Lab</h1>
         <ViewTabs />
-        {route.view === 'lab' ? <ControlsToggle open={controlsOpen} onToggle={() => setControlsOpen((o) => !o)} /> : null}
+        {boardInView(route) ? <ControlsToggle open={controlsOpen} onToggle={() => setControlsOpen((o) => !o)} /> : null}
         <RunButtons />
         <StatusBar />
         <div className="top-right">
