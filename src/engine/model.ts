@@ -186,12 +186,14 @@ export class Transformer implements PolicyModel {
   /** The trunk: embeddings and blocks over tokens [B, T] at positions pos0.., → [B*T, D] after the final LayerNorm. */
   private trunk(tokens: tf.Tensor2D, pos0: number, cache: KVCache | null): { h: tf.Tensor2D; cache: KVCache } {
     const [B, T] = tokens.shape;
-    const D = this.shape.dModel;
-    const positions = this.w('wpe').slice([pos0, 0], [T, D]);
-    let x = gatherRows(this.w('wte') as tf.Tensor2D, tokens.reshape([B * T]) as tf.Tensor1D)
-      .reshape([B, T, D])
-      .add(positions)
-      .reshape([B * T, D]) as tf.Tensor2D;
+    // Position rows are gathered like token rows (ids pos0.. for every sequence): no slice and no 3-D reshapes.
+    const positions = tf.tensor1d(
+      Int32Array.from({ length: B * T }, (_, i) => pos0 + (i % T)),
+      'int32',
+    );
+    let x = gatherRows(this.w2('wte'), tokens.reshape([B * T]) as tf.Tensor1D).add(
+      gatherRows(this.w2('wpe'), positions),
+    ) as tf.Tensor2D;
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
       const a = this.attention(layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`)), l, B, T, cache?.[l]);

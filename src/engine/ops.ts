@@ -20,10 +20,13 @@ function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const vocab = table.shape[0];
   const f = tf.customGrad((...args) => {
-    const t = args[0] as tf.Tensor;
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    // Saved, not captured: `ids` may be an intermediate that tf.variableGrads frees before the backward pass.
+    save([ids]);
     return {
       value: tf.gather(t, ids),
-      gradFunc: (dy: tf.Tensor) => tf.matMul(oneHotFloat(ids, vocab), dy as tf.Tensor2D, true, false),
+      gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) =>
+        tf.matMul(oneHotFloat(savedIds as tf.Tensor1D, vocab), dy as tf.Tensor2D, true, false),
     };
   });
   return f(table) as tf.Tensor2D;
@@ -76,7 +79,8 @@ export function linear(
         const [xs, ...rest] = saved as tf.Tensor2D[];
         const ys = activation === 'relu' ? rest.shift() : undefined;
         const ws = w instanceof tf.Variable ? w : rest[0];
-        const g = (activation === 'relu' ? dy.mul(ys!.greater(0).cast('float32')) : dy) as tf.Tensor2D;
+        // ReLU's derivative is sign(y): 1 where y > 0, 0 where the ReLU cut it (one kernel, no cast).
+        const g = (activation === 'relu' ? dy.mul(ys!.sign()) : dy) as tf.Tensor2D;
         const grads = [tf.matMul(g, ws!.transpose()), tf.matMul(xs!.transpose(), g)];
         return b ? [...grads, tf.matMul(tf.ones([1, g.shape[0]]), g).reshape([-1])] : grads;
       },

@@ -140,7 +140,7 @@ export const PARAMS = {
     options: BACKENDS,
     live: false,
     group: 'run',
-    doc: 'tfjs backend; auto picks the fastest available (WebGPU, then WebGL, wasm, cpu in the browser; wasm then cpu in Node).',
+    doc: 'tfjs backend; auto times a short warm-up on each backend the browser offers and keeps the fastest, remembered per browser (in Node: wasm, else cpu).',
   }),
 
   // Live: take effect at the next iteration.

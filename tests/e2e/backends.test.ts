@@ -65,6 +65,12 @@ describe('when a backend cannot run', () => {
       const why = Object.fromEntries(info.skipped.map((s) => [s.name, s.reason]));
       expect(why.webgpu).toMatch(/software renderer, slower than wasm here \(backend=webgpu forces it\)/);
       expect(why.webgl).toMatch(/SwiftShader.*software renderer, slower than wasm here \(backend=webgl forces it\)/);
+      // wasm was timed (the only one left), and that choice is remembered: a reload starts it without timing.
+      expect(info.description).toMatch(/fastest warm-up measured now: [\d.]+ ms \(the only one that started\)$/);
+      await lab.page.reload();
+      const again = await waitForBackend(lab.page);
+      expect(again.name).toBe('wasm');
+      expect(again.description).toMatch(/fastest warm-up on an earlier visit: [\d.]+ ms/);
       expect(lab.consoleErrors).toEqual([]);
     } finally {
       await lab.close();

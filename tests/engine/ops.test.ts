@@ -1,7 +1,7 @@
 /** The hand-written gradients of ops.ts against tfjs's autodiff of the plain ops they replace. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { attention, layerNorm, linear } from '../../src/engine/ops';
+import { attention, gatherRows, layerNorm, linear } from '../../src/engine/ops';
 import { Rng } from '../../src/engine/rng';
 import { useBackend } from './helpers';
 
@@ -129,5 +129,20 @@ describe('fused ops', () => {
       expect(relativeGap(plain.grads, fused.grads)).toBeLessThan(1e-5);
     }
     wVar.dispose();
+  });
+
+  it('gatherRows: the gradient of a one-hot product, even when the ids are made inside the differentiated function', () => {
+    const table = randn([5, 3]);
+    const probe = randn([4, 3]);
+    const ids = [4, 0, 4, 2];
+    // The ids tensor is an intermediate: tf.valueAndGrads frees it before the backward pass runs.
+    const fused = valueAndGrads((t) => gatherRows(t as tf.Tensor2D, tf.tensor1d(ids, 'int32')), [table], probe);
+    const plain = valueAndGrads(
+      (t) => tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), 5).toFloat(), t as tf.Tensor2D),
+      [table],
+      probe,
+    );
+    expect(fused.out.dataSync()).toEqual(plain.out.dataSync());
+    expect(relativeGap(plain.grads, fused.grads)).toBeLessThan(1e-6);
   });
 });

@@ -12,15 +12,12 @@ describe('BoundedHistory', () => {
 
   it('stays within the cap over 10,000 iterations, rows being exact means of their iterations', () => {
     const h = new BoundedHistory(2000);
-    let slowest = 0;
     for (let i = 1; i <= 10_000; i++) {
-      const t = performance.now();
       h.push(i, { x: i, y: i % 2 ? null : 2 });
-      slowest = Math.max(slowest, performance.now() - t);
-      expect(h.rows().length).toBeLessThanOrEqual(2000);
+      // One merge per push past the cap (never a halving of the whole history at once):
+      // the length grows to the cap and then stays exactly there.
+      expect(h.rows().length).toBe(Math.min(i, 2000));
     }
-    // One merge per push: no push redoes the whole history.
-    expect(slowest).toBeLessThan(20);
     const rows = h.rows();
     expect(rows[rows.length - 1]!.iter).toBe(10_000);
     // Buckets tile the run: each starts right after the previous one ends.

@@ -143,7 +143,7 @@ export const EXPLAIN = {
   backend: {
     title: 'Backend',
     body: [
-      'The tfjs backend training runs on, in a Web Worker so the page never waits for it. Auto tries WebGPU, then WebGL, wasm and cpu, and says why each one before was skipped. A run replays bit-identically on cpu, wasm and WebGL; across backends numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
+      'The tfjs backend training runs on, in a Web Worker so the page never waits for it. Auto times the same short warm-up of this model on each of WebGPU, WebGL and wasm that the browser offers, keeps the fastest (a GPU is not always faster for a model this small) and remembers the choice in this browser; the list below says what each one measured or why it was skipped. A run replays bit-identically on cpu, wasm and WebGL; across backends numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
     ],
     seed: "We don't regenerate fresh rollouts after every micro-update — the model is huge, and sampling is expensive.",
   },

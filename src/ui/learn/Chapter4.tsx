@@ -36,7 +36,7 @@ export function Chapter4() {
       </p>
       <Formula
         display
-        tex={String.raw`r_t(\theta)=\frac{\pi_\theta(o_t\mid q,o_{<t})}{\pi_{\theta_{\text{old}}}(o_t\mid q,o_{<t})},\qquad \mathbb{E}_{\pi_{\text{old}}}\big[r_t A_t\big]`}
+        tex={String.raw`r_t(\theta) = \dfrac{\pi_\theta(o_t \mid q, o_{<t})}{\pi_{\theta_{\text{old}}}(o_t \mid q, o_{<t})},\qquad \mathbb{E}_{\pi_{\text{old}}}\big[r_t A_t\big]`}
       />
       <p>
         Before the first step every <M>r_t</M> is exactly 1. The correction for a whole completion would be the product of its
