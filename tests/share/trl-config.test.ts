@@ -93,6 +93,12 @@ describe('trlConfigPython', () => {
     expect(py).not.toMatch(/^ {4}(cliprange|kl_coef|vf_coef|lam)=/m);
   });
 
+  it("says what the lab's auto KL placement resolved to, and how TRL differs", () => {
+    const py = trlConfigPython({ ...defaultConfig(), algo: 'grpo', group: 4, klMode: 'auto', klEstimator: 'auto' });
+    expect(py).toMatch(/^ {4}# kl-mode=auto \(loss\): TRL GRPO also puts the KL penalty in the loss\.$/m);
+    expect(py).toMatch(/^ {4}# kl-estimator=auto \(k2\): TRL GRPO has no choice; it always uses k3\.$/m);
+  });
+
   it('exports REINFORCE as an unclipped GRPOConfig and says how it differs', () => {
     const py = trlConfigPython(reinforce);
     expect(py).toMatch(/^config = GRPOConfig\($/m);

@@ -56,7 +56,7 @@ export function Chapter2() {
         <M>{String.raw`\nabla \log p = \nabla p / p`}</M>, the gradient of a probability can be written as the probability times
         the gradient of its log:
       </p>
-      <Formula display tex={String.raw`\nabla_\theta p_\theta(x) = p_\theta(x)\,\nabla_\theta \log p_\theta(x)`} />
+      <Formula display tex={String.raw`\nabla_\theta p_\theta(x) = p_\theta(x)\;\nabla_\theta \log p_\theta(x)`} />
       <p>
         Put that inside the sum that defines <M>J</M>, and the gradient turns back into an average over samples, which we{' '}
         <em>can</em> estimate from draws of the policy:
