@@ -14,7 +14,7 @@
  * own, so the exported file says what became of each setting. DOM-free: the page's button and
  * tests share it.
  */
-import { flagOf, klPlacement, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
+import { effective, flagOf, klPlacement, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
 import { MODEL_SIZES } from '../engine/sizes';
 import { TASKS } from '../engine/tasks';
 
@@ -52,8 +52,8 @@ const note = (comment: string): TrlLine => ({ comment });
 
 const isPpo = (t: TrlTarget) => t === 'PPOConfig';
 
-/** The longest completion the run allows: the task's own limit where the lab's setting is 0. */
-const maxCompletion = (c: Config): number => c.maxTokens || TASKS[c.task].maxCompletion;
+/** A setting as the lab holds it, with what `auto` resolved to (params.klPlacement). */
+const withResolved = (raw: string, resolved: string): string => (raw === resolved ? raw : `${raw} (${resolved})`);
 
 // ─── The mapping, one entry per lab parameter ────────────────────────────────
 
@@ -149,7 +149,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
     lines: (c, t) => [
       field(
         isPpo(t) ? 'response_length' : 'max_completion_length',
-        pyInt(maxCompletion(c)),
+        pyInt(effective(c, TASKS[c.task]).maxTokens),
         c.maxTokens ? 'max-tokens' : `max-tokens=0: the task's own limit`,
       ),
     ],
@@ -157,14 +157,16 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   klMode: {
     ppo: null,
     grpo: null,
-    note: 'Not a TRL setting: TRL PPO always puts β·KL in the per-token reward, TRL GRPO always adds β·k3 to the loss. A lab run with the other choice has no TRL equivalent.',
+    note: "Not a TRL setting: TRL PPO always puts β·KL in the per-token reward, TRL GRPO always adds β·k3 to the loss (the lab's auto picks the same places). A lab run with the other choice has no TRL equivalent.",
     lines: (c, t) => {
       const trl = isPpo(t) ? 'reward' : 'loss';
+      const { klMode } = klPlacement(c);
+      const label = `kl-mode=${withResolved(c.klMode, klMode)}`;
       return [
         note(
-          c.klMode === trl
-            ? `kl-mode=${c.klMode}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} also puts the KL penalty in the ${trl}.`
-            : `kl-mode=${c.klMode}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} has no such choice; it always puts the KL penalty in the ${trl}.`,
+          klMode === trl
+            ? `${label}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} also puts the KL penalty in the ${trl}.`
+            : `${label}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} has no such choice; it always puts the KL penalty in the ${trl}.`,
         ),
       ];
     },
@@ -179,16 +181,16 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
         return klEstimator === 'k2'
           ? [
               note(
-                'kl-estimator=k2: TRL PPO takes only k1 or k3 for the penalty (it logs k2); kl_estimator left at its default "k1".',
+                `kl-estimator=${withResolved(c.klEstimator, klEstimator)}: TRL PPO takes only k1 or k3 for the penalty (it logs k2); kl_estimator left at its default "k1".`,
               ),
             ]
-          : [field('kl_estimator', pyStr(klEstimator), 'kl-estimator')];
+          : [field('kl_estimator', pyStr(klEstimator), `kl-estimator=${withResolved(c.klEstimator, klEstimator)}`)];
       }
       return [
         note(
           klEstimator === 'k3'
-            ? 'kl-estimator=k3: the estimator TRL GRPO uses.'
-            : `kl-estimator=${klEstimator}: TRL GRPO has no choice; it always uses k3.`,
+            ? `kl-estimator=${withResolved(c.klEstimator, klEstimator)}: the estimator TRL GRPO uses.`
+            : `kl-estimator=${withResolved(c.klEstimator, klEstimator)}: TRL GRPO has no choice; it always uses k3.`,
         ),
       ];
     },
@@ -429,12 +431,12 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   bugTempMismatch: {
     ppo: null,
     grpo: null,
-    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); a correct trainer has no such switch.',
+    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); TRL, like the lab without it, divides the logits by the temperature in the update too, and has no such switch.',
     lines: (c) => [
       note(
         c.bugTempMismatch
-          ? 'bug-temp-mismatch=true: a bug injected for an experiment; do not carry it over to a real trainer.'
-          : 'bug-temp-mismatch=false: the lab injects no bug; nothing to carry over.',
+          ? 'bug-temp-mismatch=true: a bug the lab injects for an experiment; TRL has no such switch, do not carry it over.'
+          : 'bug-temp-mismatch=false: the update takes log-probs at the sampling temperature, as TRL does.',
       ),
     ],
   },
