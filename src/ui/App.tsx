@@ -3,7 +3,7 @@
  * panel on the left, and the token stream and charts on the right. Each chart sits in its
  * own error boundary, so one failing chart cannot blank the page.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApproxKlChart, EntropyChart, LengthChart, RewardChart, TaskChart, ValueChart } from './charts/ScalarCharts';
 import { ClipFracChart } from './charts/ClipFracChart';
 import { KlChart } from './charts/KlChart';
@@ -29,6 +29,7 @@ import type { Panel } from './share/page-keys';
 import { useHidden, usePageMode } from './share/page-mode';
 import { TokenStreamPanel } from './panels/TokenStream';
 import { TrlConfigButton } from './panels/TrlConfigButton';
+import { useHeaderHeight } from './header-height';
 import { useShortcuts } from './shortcuts';
 import { useLab } from './store';
 
@@ -56,6 +57,8 @@ export function App() {
   // Narrow screens only: whether the parameter drawer is open (ControlsDrawer.tsx).
   const [controlsOpen, setControlsOpen] = useState(false);
   const closeControls = useCallback(() => setControlsOpen(false), []);
+  const header = useRef<HTMLElement>(null);
+  useHeaderHeight(header);
   const controlsHidden = useHidden('panel-controls'); // a lesson link may hide the whole panel
   useShortcuts();
   useEffect(() => {
@@ -65,7 +68,7 @@ export function App() {
   if (embed) return <EmbedView embed={embed} />;
   return (
     <div className="app">
-      <header className="top">
+      <header className="top" ref={header}>
         <h1>PPO Lab</h1>
         <ViewTabs />
         {boardInView(route) && !controlsHidden ? (
