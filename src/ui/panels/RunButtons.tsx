@@ -22,7 +22,8 @@ export function RunButtons() {
         aria-keyshortcuts="Space"
         title="Start or resume (space)"
       >
-        {runState === 'ready' && iteration === 0 ? 'Start' : 'Resume'}
+        {/* "Start" also while the worker connects and loads (disabled then): no run exists to resume yet. */}
+        {iteration === 0 && runState !== 'paused' && runState !== 'error' ? 'Start' : 'Resume'}
       </button>
       <button
         type="button"
