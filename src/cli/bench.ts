@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseCli } from './args';
-import { KernelCounter } from './kernel-count';
+import { KernelCounter } from '../engine/kernel-count';
 import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-backend';
 import { iterationFlops } from '../engine/flops';
 import { Trainer } from '../engine/trainer';
