@@ -1,17 +1,21 @@
 /**
- * The sampler's policy and reference stepped as one model: their weights stacked along a new
- * leading axis (policy at 0, reference at 1), so every op of a sampling step runs once for both
- * (a batched matMul over the pair) instead of once per model. That halves the kernels the
- * rollout dispatches per token; each dispatch has a fixed cost on every backend.
+ * The sampler's policy and reference stepped as one model, so every op of a sampling step runs
+ * once for both instead of once per model: half the kernels per token, and each dispatch has a
+ * fixed cost on every backend.
  *
- * Inference only (the sampler never differentiates), and the same computation as
- * `Transformer.prefill`/`step` run on each model (tests/engine/model.test.ts compares them);
- * only float rounding may differ, as batched products sum in the same order per row but the
- * bias is added as its own op rather than inside the matMul.
+ * Layout: the two models sit side by side along the feature axis. Activations are [N, 2D]
+ * (policy features, then the reference's); every weight matrix becomes block-diagonal
+ * [2K, 2M] (policy block top-left, reference block bottom-right) with the biases joined, so a
+ * projection is still one plain 2-D matMul with its bias and ReLU fused: the fast path on every
+ * backend (a matMul with a batch of weight matrices runs about 40× slower on wasm: measured
+ * [2,384,128]·[2,128,512] 354 ms against 9 ms for two plain products). The zero blocks double
+ * the multiply-adds of a sampling step; at the sizes a run offers the per-kernel cost dominates.
+ * In attention the reference's heads follow the policy's (2H heads), so one batched product
+ * serves both. The value head rides along as one more output column of the final projection.
  *
- * The value head rides along as one more output column of the final projection: the policy's
- * column holds its value weights, the reference's holds zeros (the reference has no value);
- * its bias is added to the policy's column only, after the product.
+ * Inference only (the sampler never differentiates). The same computation as
+ * `Transformer.prefill`/`step` run on each model, compared in tests/engine/model.test.ts; only
+ * float rounding may differ (the zero blocks add exact zeros, but the products sum in their own order).
  */
 import * as tf from '@tensorflow/tfjs';
 import { causalMask, type KVCache, type Transformer, type TransformerShape } from './model';
@@ -23,11 +27,11 @@ export type PairStep = {
   logits: tf.Tensor3D;
   /** [B] the policy's value estimates, or null when it has no value head (GRPO, REINFORCE). */
   values: tf.Tensor1D | null;
-  /** Keys and values per layer, [2B, heads, positions, head size] (policy rows first). */
+  /** Keys and values per layer, [B, 2·heads, positions, head size] (the policy's heads first). */
   cache: KVCache;
 };
 
-/** True when `a` and `b` can be stacked: transformers of the same shape. */
+/** True when `a` and `b` can be paired: transformers of the same shape. */
 export function samePairShape(a: TransformerShape, b: TransformerShape): boolean {
   return (
     a.vocabSize === b.vocabSize &&
@@ -38,6 +42,12 @@ export function samePairShape(a: TransformerShape, b: TransformerShape): boolean
   );
 }
 
+/** [[a, 0], [0, b]] for a, b [K, M]. */
+function blockDiagonal(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const z = tf.zerosLike(a);
+  return tf.concat([tf.concat([a, z], 1), tf.concat([z, b], 1)], 0);
+}
+
 export class TransformerPair {
   private readonly w = new Map<string, tf.Tensor>();
   private readonly shape: TransformerShape;
@@ -45,11 +55,11 @@ export class TransformerPair {
   /** The prompt's causal mask, by length (prefill only; steps see every cached position). */
   private readonly masks = new Map<number, tf.Tensor2D>();
 
-  /** Stacks the current weights of `policy` and `reference`. Dispose after the rollout. */
+  /** Joins the current weights of `policy` and `reference`. Dispose after the rollout. */
   constructor(policy: Transformer, reference: Transformer) {
     if (!samePairShape(policy.shape, reference.shape)) throw new Error('policy and reference differ in shape');
     this.shape = policy.shape;
-    const { vocabSize: V, contextLength: T, dModel: D } = this.shape;
+    const D = this.shape.dModel;
     const pw = policy.weights();
     const rw = reference.weights();
     const vhead = policy.valueHead();
@@ -58,27 +68,43 @@ export class TransformerPair {
       for (const [name, a] of pw) {
         const b = rw.get(name);
         if (!b) throw new Error(`reference weight ${name} is missing`);
-        let s = tf.stack([a, b]);
-        // Embedding tables as one [2V, D] table: the reference's ids are offset by V (or T).
-        if (name === 'wte') s = s.reshape([2 * V, D]);
-        else if (name === 'wpe') s = s.reshape([2 * T, D]);
-        // LayerNorm gains and offsets broadcast over the rows of each model: [2, 1, D].
-        else if (s.rank === 2) s = s.reshape([2, 1, s.shape[1]!]);
-        this.w.set(name, tf.keep(s));
+        let joined: tf.Tensor;
+        if (name === 'wte' || name === 'wpe') {
+          // One gather reads both models' embedding rows: [V, 2D].
+          joined = tf.concat([a, b], 1);
+        } else if (name.endsWith('.attn.wqkv') || name.endsWith('.attn.bqkv')) {
+          // Columns as [q_pol, q_ref, k_pol, k_ref, v_pol, v_ref]: q, k and v each list the policy's heads, then the reference's.
+          const axis = a.rank - 1;
+          const [qa, ka, va] = tf.split(a, 3, axis);
+          const [qb, kb, vb] = tf.split(b, 3, axis);
+          if (a.rank === 1) joined = tf.concat([qa!, qb!, ka!, kb!, va!, vb!]);
+          else {
+            const z = tf.zerosLike(qa!);
+            joined = tf.concat([tf.concat([qa!, z, ka!, z, va!, z], 1), tf.concat([z, qb!, z, kb!, z, vb!], 1)], 0);
+          }
+        } else if (a.rank === 2) {
+          joined = blockDiagonal(a as tf.Tensor2D, b as tf.Tensor2D);
+        } else if (/\.ln\d\.|^lnf\./.test(name)) {
+          // LayerNorm gains and offsets, applied to [N, 2, D]: [2, D].
+          joined = tf.stack([a, b]);
+        } else {
+          joined = tf.concat([a, b]);
+        }
+        this.w.set(name, tf.keep(joined));
       }
       if (!vhead) return;
-      // The final projection with the value column appended: [2, D, V + 1].
+      // The final projection with the policy's value column appended: [2D, 2V + 1], bias [2V + 1].
       const head = this.w.get('head')!;
-      const valueColumn = tf.stack([vhead.w, tf.zerosLike(vhead.w)]);
-      this.w.set('head', tf.keep(tf.concat([head, valueColumn], 2)));
+      const valueColumn = tf.concat([vhead.w, tf.zeros([D, 1])], 0);
+      this.w.set('head', tf.keep(tf.concat([head, valueColumn], 1)));
+      this.w.set('head.b', tf.keep(tf.concat([tf.zeros([2 * this.shape.vocabSize]), vhead.b])));
       head.dispose();
-      this.w.set('vhead.b', tf.keep(vhead.b.clone()));
     });
   }
 
   private get(name: string): tf.Tensor {
     const t = this.w.get(name);
-    if (!t) throw new Error(`stacked weight ${name} is missing`);
+    if (!t) throw new Error(`joined weight ${name} is missing`);
     return t;
   }
 
@@ -88,43 +114,45 @@ export class TransformerPair {
     return m;
   }
 
-  private layerNorm(x: tf.Tensor3D, prefix: string): tf.Tensor3D {
-    // The same ops, in the same order, as ops.ts `layerNorm`'s forward pass.
-    const xc = x.sub(x.mean(-1, true));
+  /** x [N, 2K] · w [2K, 2M] + b, ReLU optional: one fused product for both models. */
+  private linear(x: tf.Tensor2D, w: string, b: string | null, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+    return tf.fused.matMul({
+      a: x,
+      b: this.get(w) as tf.Tensor2D,
+      bias: b ? this.get(b) : undefined,
+      activation,
+    }) as tf.Tensor2D;
+  }
+
+  /** LayerNorm of each model's half of x [N, 2D]: the same ops, in the same order, as ops.ts `layerNorm`'s forward pass. */
+  private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const [N, D2] = x.shape;
+    const halves = x.reshape([N, 2, D2 / 2]);
+    const xc = halves.sub(halves.mean(-1, true));
     const inv = xc.square().mean(-1, true).add(1e-5).rsqrt();
     return xc
       .mul(inv)
       .mul(this.get(`${prefix}.g`))
-      .add(this.get(`${prefix}.b`));
+      .add(this.get(`${prefix}.b`))
+      .reshape([N, D2]) as tf.Tensor2D;
   }
 
-  /** Tokens [B, T] (ids) at positions pos0.. through both models, with the caches `past` (or none). */
+  /** Tokens [B·T] (ids) at positions pos0.. through both models, with the caches `past` (or none). */
   private run(tokens: Int32Array, B: number, T: number, pos0: number, past: KVCache | null): PairStep {
-    const { vocabSize: V, contextLength: C, dModel: D, heads: H, layers } = this.shape;
+    const { vocabSize: V, dModel: D, heads: H, layers } = this.shape;
     const hd = D / H;
     const N = B * T;
-    // Row r of model g reads token id + g·V and position id + g·C from the stacked tables.
-    const ids = new Int32Array(2 * N);
-    const pos = new Int32Array(2 * N);
-    for (let g = 0; g < 2; g++)
-      for (let i = 0; i < N; i++) {
-        ids[g * N + i] = tokens[i]! + g * V;
-        pos[g * N + i] = pos0 + (i % T) + g * C;
-      }
-    const idsT = tf.tensor1d(ids, 'int32');
-    const posT = tf.tensor1d(pos, 'int32');
-    let x = tf
-      .gather(this.get('wte'), idsT)
-      .add(tf.gather(this.get('wpe'), posT))
-      .reshape([2, N, D]) as tf.Tensor3D;
+    const ids = tf.tensor1d(tokens, 'int32');
+    const pos = tf.tensor1d(
+      Int32Array.from({ length: N }, (_, i) => pos0 + (i % T)),
+      'int32',
+    );
+    let x = tf.gather(this.get('wte'), ids).add(tf.gather(this.get('wpe'), pos)) as tf.Tensor2D;
     const cache: KVCache = [];
     for (let l = 0; l < layers; l++) {
-      const a = this.layerNorm(x, `h${l}.ln1`);
-      // [2, B·T, 3D] → [2B, T, 3H, hd] → [2B, 3H, T, hd], split into q, k, v as in Transformer.attention.
-      const qkv = tf
-        .matMul(a, this.get(`h${l}.attn.wqkv`) as tf.Tensor3D)
-        .add(this.get(`h${l}.attn.bqkv`))
-        .reshape([2 * B, T, 3 * H, hd])
+      // [B·T, 6D] → [B, T, 6H, hd] → [B, 6H, T, hd], split into q, k, v of 2H heads each.
+      const qkv = this.linear(this.layerNorm(x, `h${l}.ln1`), `h${l}.attn.wqkv`, `h${l}.attn.bqkv`)
+        .reshape([B, T, 6 * H, hd])
         .transpose([0, 2, 1, 3]);
       const [q, kNew, vNew] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
       const prev = past?.[l];
@@ -133,27 +161,25 @@ export class TransformerPair {
       cache.push({ k, v });
       const y = attention(q, k, v, !prev && T > 1 ? this.mask(T) : null)
         .transpose([0, 2, 1, 3])
-        .reshape([2, N, D]);
-      x = x.add(tf.matMul(y as tf.Tensor3D, this.get(`h${l}.attn.wo`) as tf.Tensor3D).add(this.get(`h${l}.attn.bo`)));
-      const hidden = tf.relu(
-        tf.matMul(this.layerNorm(x, `h${l}.ln2`), this.get(`h${l}.mlp.w1`) as tf.Tensor3D).add(this.get(`h${l}.mlp.b1`)),
-      ) as tf.Tensor3D;
-      x = x.add(tf.matMul(hidden, this.get(`h${l}.mlp.w2`) as tf.Tensor3D).add(this.get(`h${l}.mlp.b2`)));
+        .reshape([N, 2 * D]) as tf.Tensor2D;
+      x = x.add(this.linear(y, `h${l}.attn.wo`, `h${l}.attn.bo`));
+      const hidden = this.linear(this.layerNorm(x, `h${l}.ln2`), `h${l}.mlp.w1`, `h${l}.mlp.b1`, 'relu');
+      x = x.add(this.linear(hidden, `h${l}.mlp.w2`, `h${l}.mlp.b2`));
     }
     const h = this.layerNorm(x, 'lnf');
     // Only each sequence's last position feeds the heads.
     const last =
       T === 1
         ? h
-        : h
-            .reshape([2, B, T, D])
-            .slice([0, 0, T - 1, 0], [2, B, 1, D])
-            .reshape([2, B, D]);
-    const out = tf.matMul(last as tf.Tensor3D, this.get('head') as tf.Tensor3D) as tf.Tensor3D;
-    if (!this.hasValue) return { logits: out, values: null, cache };
+        : (h
+            .reshape([B, T, 2 * D])
+            .slice([0, T - 1, 0], [B, 1, 2 * D])
+            .reshape([B, 2 * D]) as tf.Tensor2D);
+    const out = this.linear(last, 'head', this.hasValue ? 'head.b' : null); // [B, 2V (+1)]
+    const logits = (this.hasValue ? out.slice([0, 0], [B, 2 * V]) : out).reshape([B, 2, V]).transpose([1, 0, 2]) as tf.Tensor3D;
     return {
-      logits: out.slice([0, 0, 0], [2, B, V]) as tf.Tensor3D,
-      values: out.slice([0, 0, V], [1, B, 1]).add(this.get('vhead.b')).reshape([B]) as tf.Tensor1D,
+      logits,
+      values: this.hasValue ? (out.slice([0, 2 * V], [B, 1]).reshape([B]) as tf.Tensor1D) : null,
       cache,
     };
   }
