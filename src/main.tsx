@@ -46,6 +46,8 @@ installAutomation(client, window, {
     markers: labData.markers.length,
     timeline: useLab.getState().timeline.length,
     notices: useLab.getState().errors.length,
+    recordedMetrics: runRecord.metrics.length,
+    recordedTokens: runRecord.tokens.length,
   }),
 });
 client.send({ type: 'load-config', config: start.config });

@@ -66,39 +66,82 @@ export function rewardToGo(rewards: Float32Array, lengths: Int32Array, width: nu
   return g;
 }
 
-/** REINFORCE with a baseline: A_t = G_t − b, b = mean over the batch of the whole-completion return G_0. */
+/**
+ * REINFORCE with a leave-one-out baseline (RLOO): A_t = G_t − b_i, where b_i is the mean
+ * whole-completion return G_0 of the *other* sequences of the batch. Leaving sequence i out
+ * keeps b_i independent of its own sample, so the estimate stays unbiased (a plain batch mean
+ * would include G_0 of i and bias the gradient by O(1/n)).
+ */
 export function reinforceAdvantages(returns: Float32Array, lengths: Int32Array, width: number): Float32Array {
-  let b = 0;
-  for (let i = 0; i < lengths.length; i++) b += returns[i * width]!;
-  b /= lengths.length;
+  const n = lengths.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += returns[i * width]!;
+  const baseline = (i: number) => (n > 1 ? (total - returns[i * width]!) / (n - 1) : 0);
   const a = new Float32Array(returns.length);
-  forEachToken(lengths, width, (k) => (a[k] = returns[k]! - b));
+  forEachToken(lengths, width, (k, i) => (a[k] = returns[k]! - baseline(i)));
   return a;
 }
 
+/** How GRPO scales each completion's reward minus its group mean (TRL's scale_rewards). */
+export type RewardScaling = 'group' | 'batch' | 'none';
+
+/** Groups whose task scores are all equal (std below this) carry no signal. */
+export const ZERO_STD_TOLERANCE = 1e-6;
+
+/** Bessel-corrected standard deviation of xs[from, to). */
+function sampleStd(xs: ArrayLike<number>, from: number, to: number): number {
+  let mean = 0;
+  for (let i = from; i < to; i++) mean += xs[i]!;
+  mean /= to - from;
+  let ss = 0;
+  for (let i = from; i < to; i++) ss += (xs[i]! - mean) ** 2;
+  return Math.sqrt(ss / Math.max(to - from - 1, 1));
+}
+
 /**
- * GRPO: A_i = (R_i − mean of its group) / (std of its group + 1e-4), Bessel-corrected std,
- * for consecutive groups of `groupSize` sequences. Also counts groups whose rewards are
- * all equal (their advantage is 0: nothing to learn from them).
+ * GRPO: A_i = (R_i − mean of its group) / (std + 1e-4) for consecutive groups of `groupSize`
+ * sequences, the std Bessel-corrected and taken over the group ('group', the GRPO paper),
+ * over the whole batch ('batch'), or not at all ('none': Dr. GRPO, A_i = R_i − group mean).
+ * Also counts the groups of `totals` with no spread (their advantage is 0).
  */
 export function groupAdvantages(
   totals: ArrayLike<number>,
   groupSize: number,
+  scale: RewardScaling = 'group',
 ): { perSequence: Float32Array; zeroStdGroups: number } {
   const n = totals.length;
   const perSequence = new Float32Array(n);
-  let zeroStdGroups = 0;
+  const batchStd = sampleStd(totals, 0, n);
   for (let g0 = 0; g0 < n; g0 += groupSize) {
     let mean = 0;
     for (let i = g0; i < g0 + groupSize; i++) mean += totals[i]!;
     mean /= groupSize;
-    let ss = 0;
-    for (let i = g0; i < g0 + groupSize; i++) ss += (totals[i]! - mean) ** 2;
-    const std = Math.sqrt(ss / (groupSize - 1));
-    if (ss === 0) zeroStdGroups++;
-    for (let i = g0; i < g0 + groupSize; i++) perSequence[i] = (totals[i]! - mean) / (std + 1e-4);
+    const std = scale === 'group' ? sampleStd(totals, g0, g0 + groupSize) : batchStd;
+    const divisor = scale === 'none' ? 1 : std + 1e-4;
+    for (let i = g0; i < g0 + groupSize; i++) perSequence[i] = (totals[i]! - mean) / divisor;
   }
-  return { perSequence, zeroStdGroups };
+  return { perSequence, zeroStdGroups: groupSpread(totals, groupSize).zeroStdGroups };
+}
+
+/**
+ * Per-group spread of the task scores: the mean of the groups' (Bessel) stds, TRL's
+ * reward_std, and how many groups have no spread at all (up to ZERO_STD_TOLERANCE), TRL's
+ * frac_reward_zero_std numerator. Computed on task scores, never on KL-shaped totals.
+ */
+export interface GroupSpread {
+  meanStd: number;
+  zeroStdGroups: number;
+}
+export function groupSpread(scores: ArrayLike<number>, groupSize: number): GroupSpread {
+  let sum = 0;
+  let zeroStdGroups = 0;
+  const groups = scores.length / groupSize;
+  for (let g0 = 0; g0 < scores.length; g0 += groupSize) {
+    const std = sampleStd(scores, g0, g0 + groupSize);
+    sum += std;
+    if (std < ZERO_STD_TOLERANCE) zeroStdGroups++;
+  }
+  return { meanStd: sum / groups, zeroStdGroups };
 }
 
 /** Broadcasts one value per sequence to its completion tokens. */

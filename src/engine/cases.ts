@@ -15,12 +15,22 @@
 export const CASE_NAMES = ['no_signal', 'case1', 'case2', 'case3', 'case4', 'case5', 'case6'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
-/** The case number 0..6 of one token (0 = no signal). */
+/**
+ * The clip bounds as the tensors hold them: float32(1 − ε) and float32(1 + ε_high). The ratio is
+ * a float32, and tfjs compares it with float32 bounds; comparing with the double 1.2 would call
+ * r = float32(1.2) "above the bound" while its gradient still flows.
+ */
+export function clipBounds(epsLow: number, epsHigh: number): { lo: number; hi: number } {
+  return { lo: Math.fround(1 - epsLow), hi: Math.fround(1 + epsHigh) };
+}
+
+/** The case number 0..6 of one token (0 = no signal); a ratio exactly on a bound is inside. */
 export function clipCase(ratio: number, advantage: number, epsLow: number, epsHigh: number): number {
   if (advantage === 0) return 0;
   const positive = advantage > 0;
-  if (ratio < 1 - epsLow) return positive ? 3 : 4;
-  if (ratio > 1 + epsHigh) return positive ? 5 : 6;
+  const { lo, hi } = clipBounds(epsLow, epsHigh);
+  if (ratio < lo) return positive ? 3 : 4;
+  if (ratio > hi) return positive ? 5 : 6;
   return positive ? 1 : 2;
 }
 

@@ -54,7 +54,7 @@ export interface Experiment {
   signal: { text: string; check: (runs: RunMetrics) => SignalResult };
   /** Why, in the lab's own words. */
   why: string;
-  /** Sections of the text the lab teaches (public/docs/ppo-deep-dive.md) that explain it. */
+  /** Sections of the PPO deep dive the lab teaches (by heading) that explain it. */
   sections: string[];
   /** Rough wall-clock for all its runs on wasm in the browser, in seconds. */
   wasmSeconds: number;

@@ -10,7 +10,6 @@
  */
 import { CASE_NAMES } from './cases';
 import type { Metrics } from './metrics';
-import { log } from './portable-math';
 
 /** One iteration's metrics as a JSON line (no newline). */
 export const metricsLine = (m: Metrics): string => JSON.stringify(m);
@@ -26,6 +25,8 @@ export interface TokenPass {
   lengths: ArrayLike<number>;
   tokens: ArrayLike<number>;
   lpOld: ArrayLike<number>;
+  /** log π_θ from the update's own forward pass (not rebuilt from the ratio, so the ratio can be checked). */
+  lpNew: ArrayLike<number>;
   lpRef: ArrayLike<number>;
   advantages: ArrayLike<number>;
   ratio: ArrayLike<number>;
@@ -49,7 +50,7 @@ export function tokenLines(p: TokenPass, vocab: readonly string[]): string {
           position: t,
           token: vocab[p.tokens[k]!],
           lp_old: p.lpOld[k],
-          lp_new: p.lpOld[k]! + log(ratio),
+          lp_new: p.lpNew[k],
           lp_ref: p.lpRef[k],
           advantage: p.advantages[k],
           ratio,

@@ -14,7 +14,11 @@ export type KlEstimator = 'k1' | 'k2' | 'k3';
  * k3 = (e^d − 1) − d (unbiased, ≥ 0).
  */
 export function klEstimate<T extends tf.Tensor>(lp: T, lpRef: T, kind: KlEstimator): T {
-  const d = lpRef.sub(lp);
+  return klFromLogDiff(lpRef.sub(lp) as T, kind);
+}
+
+/** The estimators from d = lp_ref − lp directly (the loss zeroes d on padding before the exp of k3). */
+export function klFromLogDiff<T extends tf.Tensor>(d: T, kind: KlEstimator): T {
   switch (kind) {
     case 'k1':
       return d.neg() as T;

@@ -1,5 +1,5 @@
 /**
- * The composite PPO loss of the seed text, in tfjs ops, for one minibatch:
+ * The composite PPO loss (public/docs/algorithms.md), in tfjs ops, for one minibatch:
  *
  *   loss = −J_clip + c_v · value_loss − c_ent · entropy (+ β · KL if KL is in the loss)
  *
@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PolicyModel } from './model';
-import { klEstimate, type KlEstimator } from './kl';
+import { klFromLogDiff, type KlEstimator } from './kl';
 import { logProbs, pickColumns } from './ops';
 
 /** L_t = min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A): the pessimistic clipped surrogate. */
@@ -32,6 +32,8 @@ export interface MinibatchTensors {
   advantages: tf.Tensor2D;
   returns: tf.Tensor2D;
   valuesOld: tf.Tensor2D;
+  /** True on completion tokens, false on padding. */
+  mask: tf.Tensor2D;
   /** Loss-type weights: Σ weights · L_t is the averaged surrogate (0 on padding). */
   policyWeights: tf.Tensor2D;
   /** 1 / (completion tokens in the minibatch) on completion tokens: a plain token mean. */
@@ -48,6 +50,8 @@ export interface LossSettings {
   vfCoef: number;
   vfClip: number;
   entCoef: number;
+  /** The KL is a term of the loss: computed (and reported) even when β = 0. */
+  klInLoss: boolean;
   /** β of the KL term when the KL is in the loss; 0 otherwise. */
   klBeta: number;
   klEstimator: KlEstimator;
@@ -61,11 +65,14 @@ export interface LossParts {
   policy: tf.Scalar;
   value: tf.Scalar;
   entropy: tf.Scalar;
+  /** The KL term before β (0 when the KL is not in the loss). */
   kl: tf.Scalar;
   /** Share of tokens where the clipped value term was the larger one. */
   valueClipfrac: tf.Scalar;
-  /** [b, T] π_θ / π_old of every token (1 on padding). */
+  /** [b, T] π_θ / π_old of every token (exactly 1 on padding). */
   ratio: tf.Tensor2D;
+  /** [b, T] log π_θ of every token at the sampling temperature (padding: the pad target's). */
+  lp: tf.Tensor2D;
 }
 
 export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSettings): LossParts {
@@ -74,7 +81,11 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
   const logp = logProbs(out.logits.reshape([b * T, model.vocabSize]) as tf.Tensor2D, s.temperature);
   const lp = pickColumns(logp, mb.targets).reshape([b, T]) as tf.Tensor2D;
 
-  const ratio = lp.sub(mb.lpOld).exp() as tf.Tensor2D;
+  // Padding keeps lp_old = lp_ref = 0 while lp there is log π(pad target), which can be below
+  // −88 at a low temperature: any exp of it overflows, and Inf × weight 0 is NaN (in the loss and
+  // in its gradient). So every log-difference is zeroed on padding *before* an exp.
+  const onTokens = (x: tf.Tensor2D) => tf.where(mb.mask, x, tf.zerosLike(x));
+  const ratio = onTokens(lp.sub(mb.lpOld)).exp() as tf.Tensor2D;
   const surrogate = s.clipped ? clippedSurrogate(ratio, mb.advantages, s.epsLow, s.epsHigh) : ratio.mul(mb.advantages);
   const policy = weightedSum(surrogate, mb.policyWeights).neg();
 
@@ -94,11 +105,11 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
     }
   }
 
-  const kl = s.klBeta > 0 ? weightedSum(klEstimate(lp, mb.lpRef, s.klEstimator), mb.policyWeights) : tf.scalar(0);
+  const kl = s.klInLoss ? weightedSum(klFromLogDiff(onTokens(mb.lpRef.sub(lp)), s.klEstimator), mb.policyWeights) : tf.scalar(0);
 
   const total = policy
     .add(value.mul(s.critic ? s.vfCoef : 0))
     .sub(entropy.mul(s.entCoef))
     .add(kl.mul(s.klBeta)) as tf.Scalar;
-  return { total, policy, value: value as tf.Scalar, entropy, kl, valueClipfrac: valueClipfrac as tf.Scalar, ratio };
+  return { total, policy, value: value as tf.Scalar, entropy, kl, valueClipfrac: valueClipfrac as tf.Scalar, ratio, lp };
 }

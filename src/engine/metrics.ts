@@ -5,15 +5,16 @@
  * rollout and update into the metrics object. `null` means "does not apply to this run"
  * (e.g. a value loss without a critic), never "unknown".
  */
-import { CASE_NAMES, clipCase, gradientFlows, type CaseName } from './cases';
-import { log } from './portable-math';
-import { effective, type Config } from './params';
+import type { GroupSpread } from './advantages';
+import { CASE_NAMES, clipBounds, clipCase, gradientFlows, type CaseName } from './cases';
+import { effective, klPlacement, type Config } from './params';
 import { completionOf, promptOf, type Rollout } from './rollout';
 import type { Task } from './tasks';
 
 /**
- * The scalars one update step downloads after its per-token ratios, in this order: the loss
- * terms (as loss.ts returns them) and the gradient norm. One list stacks and unpacks them.
+ * The scalars one update step downloads after its per-token arrays (ratio, then log π_θ), in
+ * this order: the loss terms (as loss.ts returns them) and the gradient norm. One list stacks
+ * and unpacks them.
  */
 export const LOSS_SCALARS = ['policy', 'value', 'entropy', 'kl', 'total', 'valueClipfrac'] as const;
 export const STEP_SCALARS = [...LOSS_SCALARS, 'gradNorm'] as const;
@@ -28,9 +29,12 @@ export function unpackStep(data: Float32Array): { perToken: Float32Array; scalar
   return { perToken: data.subarray(0, m), scalars };
 }
 
-/** Ratio histogram: fixed linear bins over [lo, hi], with everything outside counted apart. */
-export const RATIO_BINS = { lo: 0.5, hi: 1.5, count: 40 } as const;
-
+/**
+ * Ratio histogram over [lo, hi], everything outside counted apart. Bins are about `width`
+ * wide, and the clip bounds 1 − ε and 1 + ε_high are always bin edges: a bar lies wholly
+ * inside the clip band or wholly outside it.
+ */
+export const RATIO_BINS = { lo: 0.5, hi: 1.5, width: 0.025 } as const;
 export interface HistogramCounts {
   /** One count per bin between consecutive edges. */
   counts: number[];
@@ -48,15 +52,20 @@ export type CaseCounts = Record<CaseName, number>;
 export interface Metrics {
   iter: number;
   'reward/mean': number;
+  /** GRPO: the mean of the groups' stds (TRL reward_std); otherwise the batch std. */
   'reward/std': number;
+  /** The std of the task scores over the whole batch. */
+  'reward/std_batch': number;
   'kl/ref': number;
   'kl/ref_exact': number;
   'kl/ref_per_token': number;
   'kl/ref_by_position': number[];
   'kl/ref_exact_by_position': number[];
+  /** k3 approx KL to π_old over every token of the update (all minibatches, all epochs). */
   'policy/approxkl': number;
-  /** approx KL of the update's last minibatch alone (what CleanRL logs as approx_kl). */
+  /** The same over the last minibatch only (CleanRL's approx_kl; the early stop reads it per epoch). */
   'policy/approxkl_last': number;
+  /** Cases 4 + 5 over tokens: the gradient was cut. 0 when the objective is not clipped (REINFORCE). */
   'policy/clipfrac': number;
   'policy/clipfrac_low': number;
   'policy/clipfrac_high': number;
@@ -75,7 +84,10 @@ export interface Metrics {
   'loss/policy': number;
   'loss/value': number | null;
   'loss/entropy': number;
+  /** The KL term of the loss before β (null when the KL is in the reward). */
   'loss/kl': number | null;
+  /** β · loss/kl: what the KL adds to loss/total. */
+  'loss/kl_weighted': number | null;
   'loss/total': number;
   'val/explained_variance': number | null;
   'val/clipfrac': number | null;
@@ -98,22 +110,44 @@ export interface Metrics {
 
 export const emptyCaseCounts = (): CaseCounts => Object.fromEntries(CASE_NAMES.map((c) => [c, 0])) as CaseCounts;
 
-export const ratioBinEdges = (): number[] =>
-  Array.from(
-    { length: RATIO_BINS.count + 1 },
-    (_, i) => +(RATIO_BINS.lo + ((RATIO_BINS.hi - RATIO_BINS.lo) * i) / RATIO_BINS.count).toFixed(6),
-  );
-
-const emptyCounts = (): HistogramCounts => ({ counts: new Array(RATIO_BINS.count).fill(0), underflow: 0, overflow: 0 });
-
-function addToHistogram(h: HistogramCounts, r: number): void {
-  const { lo, hi, count } = RATIO_BINS;
-  if (r < lo) h.underflow++;
-  else if (r >= hi) h.overflow++;
-  else {
-    const bin = Math.min(count - 1, Math.floor(((r - lo) / (hi - lo)) * count));
-    h.counts[bin] = h.counts[bin]! + 1;
+/** The histogram's edges for a clip range, the float32 clip bounds among them (as the cases compare). */
+function exactEdges(epsLow: number, epsHigh: number): number[] {
+  const { lo, hi } = clipBounds(epsLow, epsHigh);
+  const cuts: number[] = [RATIO_BINS.lo, ...[lo, hi].filter((x) => x > RATIO_BINS.lo && x < RATIO_BINS.hi), RATIO_BINS.hi];
+  const edges: number[] = [RATIO_BINS.lo];
+  for (let s = 0; s + 1 < cuts.length; s++) {
+    const [a, b] = [cuts[s]!, cuts[s + 1]!];
+    const k = Math.max(1, Math.round((b - a) / RATIO_BINS.width));
+    for (let j = 1; j < k; j++) edges.push(a + ((b - a) * j) / k);
+    edges.push(b);
   }
+  return edges;
+}
+
+/** The edges as metrics report them (rounded for reading; the clip bounds print as 1 − ε and 1 + ε_high). */
+export const ratioBinEdges = (epsLow: number, epsHigh: number): number[] => exactEdges(epsLow, epsHigh).map((x) => +x.toFixed(6));
+
+const emptyCounts = (bins: number): HistogramCounts => ({ counts: new Array(bins).fill(0), underflow: 0, overflow: 0 });
+
+/**
+ * The bin of a ratio: bins are [a, b) below the upper clip bound and (a, b] above it, so a ratio
+ * exactly on either bound (inside the band, as the cases count it) falls in a band bin.
+ */
+export function ratioBin(edges: readonly number[], r: number, bandHi: number): number | 'under' | 'over' {
+  const last = edges.length - 1;
+  if (r < edges[0]!) return 'under';
+  if (r > edges[last]! || (r === edges[last]! && r > bandHi)) return 'over';
+  let i = 0;
+  if (r > bandHi) while (edges[i + 1]! < r) i++;
+  else while (i + 1 < last && edges[i + 1]! <= r && !(edges[i + 1] === bandHi && r === bandHi)) i++;
+  return i;
+}
+
+function addToHistogram(h: HistogramCounts, edges: readonly number[], r: number, bandHi: number): void {
+  const bin = ratioBin(edges, r, bandHi);
+  if (bin === 'under') h.underflow++;
+  else if (bin === 'over') h.overflow++;
+  else h.counts[bin] = h.counts[bin]! + 1;
 }
 
 /** Per-token classification of one minibatch, as the token stream and `--tokens` show it. */
@@ -125,8 +159,10 @@ export interface TokenCases {
 /** Gathers the update's statistics over all minibatches and epochs of one iteration. */
 export class UpdateStats {
   readonly cases = emptyCaseCounts();
-  readonly histogram: RatioHistogram = { edges: ratioBinEdges(), ...emptyCounts() };
+  readonly histogram: RatioHistogram;
   readonly histogramByEpoch: HistogramCounts[] = [];
+  private readonly edges: number[];
+  private readonly bandHi: number;
   tokens = 0;
   cleanrlLow = 0;
   cleanrlHigh = 0;
@@ -134,7 +170,7 @@ export class UpdateStats {
   ratioMin = Infinity;
   ratioMax = -Infinity;
   approxKlSum = 0;
-  /** approx KL of the last minibatch added (CleanRL logs this one). */
+  /** Approx KL of the last minibatch added. */
   approxKlLast = 0;
   losses = Object.fromEntries(STEP_SCALARS.map((k) => [k, 0])) as StepScalars;
   steps = 0;
@@ -142,26 +178,33 @@ export class UpdateStats {
   constructor(
     private readonly epsLow: number,
     private readonly epsHigh: number,
-    private readonly clipped: boolean,
-  ) {}
+    /** Whether the objective clips (false for REINFORCE): clip fractions are then 0. */
+    readonly clipped: boolean,
+  ) {
+    this.edges = exactEdges(epsLow, epsHigh);
+    this.bandHi = clipBounds(epsLow, epsHigh).hi;
+    this.histogram = { edges: ratioBinEdges(epsLow, epsHigh), ...emptyCounts(this.edges.length - 1) };
+  }
 
   /**
-   * Adds one minibatch: ratios and advantages [b × T] with `lengths[j]` real tokens in row j.
-   * Returns the per-token cases (0 on padding) and the minibatch's own approx KL.
+   * Adds one minibatch: ratios, log-ratios and advantages [b × T] with `lengths[j]` real tokens
+   * in row j. Returns the per-token cases (0 on padding) and the minibatch's own approx KL.
    */
   addMinibatch(
     epoch: number,
     ratio: Float32Array,
+    logRatio: Float32Array,
     adv: Float32Array,
     lengths: number[],
     width: number,
   ): TokenCases & { approxKl: number; tokens: number } {
-    while (this.histogramByEpoch.length <= epoch) this.histogramByEpoch.push(emptyCounts());
+    while (this.histogramByEpoch.length <= epoch) this.histogramByEpoch.push(emptyCounts(this.edges.length - 1));
     const byEpoch = this.histogramByEpoch[epoch]!;
     const cases = new Uint8Array(ratio.length);
     const flows = new Uint8Array(ratio.length);
     let approxKl = 0;
     let tokens = 0;
+    const { lo, hi } = clipBounds(this.epsLow, this.epsHigh);
     lengths.forEach((len, j) => {
       for (let t = 0; t < len; t++) {
         const k = j * width + t;
@@ -170,19 +213,20 @@ export class UpdateStats {
         cases[k] = c;
         flows[k] = gradientFlows(c, this.clipped) ? 1 : 0;
         this.cases[CASE_NAMES[c]!]++;
-        if (r < 1 - this.epsLow) this.cleanrlLow++;
-        else if (r > 1 + this.epsHigh) this.cleanrlHigh++;
+        if (r < lo) this.cleanrlLow++;
+        else if (r > hi) this.cleanrlHigh++;
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);
-        approxKl += r - 1 - log(r); // k3 of π_old → π_θ (CleanRL approx_kl); portable log: page = CLI
-        addToHistogram(this.histogram, r);
-        addToHistogram(byEpoch, r);
+        approxKl += r - 1 - logRatio[k]!; // k3 of π_old → π_θ (CleanRL approx_kl)
+        addToHistogram(this.histogram, this.edges, r, this.bandHi);
+        addToHistogram(byEpoch, this.edges, r, this.bandHi);
         tokens++;
       }
     });
     this.tokens += tokens;
     this.approxKlSum += approxKl;
+    this.approxKlLast = approxKl / tokens;
     return { cases, flows, approxKl: approxKl / tokens, tokens };
   }
 
@@ -217,8 +261,8 @@ export interface IterationRecord {
   /** The per-token KL estimate of the rollout (the penalty when the KL is in the reward). */
   klPenalty: Float32Array;
   returns: Float32Array;
-  /** GRPO: groups whose rewards were all equal; null for the other algorithms. */
-  zeroStdGroups: number | null;
+  /** GRPO: the spread of task scores within groups; null for the other algorithms. */
+  groups: GroupSpread | null;
   stats: UpdateStats;
   epochsRun: number;
   time: { t0: number; tRollout: number; tEnd: number };
@@ -268,10 +312,14 @@ export function iterationMetrics(x: IterationRecord): Metrics {
   const critic = c.algo === 'ppo';
   const elapsed = x.time.tEnd - x.time.t0;
   const cases = stats.cases;
+  // Without clipping (REINFORCE) cases 4 and 5 still exist as positions, but nothing is cut.
+  const clipShare = (count: number) => (stats.clipped ? count / stats.tokens : 0);
+  const klInLoss = klPlacement(c).klMode === 'loss';
   return {
     iter: x.iteration,
     'reward/mean': rewards.mean,
-    'reward/std': rewards.std,
+    'reward/std': x.groups ? x.groups.meanStd : rewards.std,
+    'reward/std_batch': rewards.std,
     'kl/ref': klEst / n,
     'kl/ref_exact': klExact / n,
     'kl/ref_per_token': klEst / tokens,
@@ -279,12 +327,12 @@ export function iterationMetrics(x: IterationRecord): Metrics {
     'kl/ref_exact_by_position': byPosition(r.klExact, lengths, T),
     'policy/approxkl': stats.approxKlSum / stats.tokens,
     'policy/approxkl_last': stats.approxKlLast,
-    'policy/clipfrac': (cases.case4 + cases.case5) / stats.tokens,
-    'policy/clipfrac_low': cases.case4 / stats.tokens,
-    'policy/clipfrac_high': cases.case5 / stats.tokens,
-    'policy/clipfrac_cleanrl': (stats.cleanrlLow + stats.cleanrlHigh) / stats.tokens,
-    'policy/clipfrac_cleanrl_low': stats.cleanrlLow / stats.tokens,
-    'policy/clipfrac_cleanrl_high': stats.cleanrlHigh / stats.tokens,
+    'policy/clipfrac': clipShare(cases.case4 + cases.case5),
+    'policy/clipfrac_low': clipShare(cases.case4),
+    'policy/clipfrac_high': clipShare(cases.case5),
+    'policy/clipfrac_cleanrl': clipShare(stats.cleanrlLow + stats.cleanrlHigh),
+    'policy/clipfrac_cleanrl_low': clipShare(stats.cleanrlLow),
+    'policy/clipfrac_cleanrl_high': clipShare(stats.cleanrlHigh),
     'policy/cases': { ...cases },
     'policy/ratio_hist': stats.histogram,
     'policy/ratio_hist_by_epoch': stats.histogramByEpoch,
@@ -295,7 +343,8 @@ export function iterationMetrics(x: IterationRecord): Metrics {
     'loss/policy': stats.meanLoss('policy'),
     'loss/value': critic ? stats.meanLoss('value') : null,
     'loss/entropy': stats.meanLoss('entropy'),
-    'loss/kl': c.klMode === 'loss' ? stats.meanLoss('kl') : null,
+    'loss/kl': klInLoss ? stats.meanLoss('kl') : null,
+    'loss/kl_weighted': klInLoss ? x.beta * stats.meanLoss('kl') : null,
     'loss/total': stats.meanLoss('total'),
     'val/explained_variance': critic ? explainedVariance(x.returns, r.values, lengths, T) : null,
     'val/clipfrac': critic && c.vfClip > 0 ? stats.meanLoss('valueClipfrac') : null,
@@ -307,7 +356,7 @@ export function iterationMetrics(x: IterationRecord): Metrics {
     epochs_run: x.epochsRun,
     'completions/mean_length': tokens / n,
     'completions/max_length': Math.max(...lengths),
-    'grpo/frac_reward_zero_std': x.zeroStdGroups === null ? null : x.zeroStdGroups / (n / c.group),
+    'grpo/frac_reward_zero_std': x.groups ? x.groups.zeroStdGroups / (n / c.group) : null,
     ...taskDiagnostics(x.task, r),
     'time/rollout_ms': x.time.tRollout - x.time.t0,
     'time/update_ms': x.time.tEnd - x.time.tRollout,

@@ -62,6 +62,11 @@ export function buildMinibatch(r: Rollout, u: UpdateTargets, rows: readonly numb
     advantages: t2(u.advantages),
     returns: t2(u.returns),
     valuesOld: t2(r.values),
+    mask: tf.tensor2d(
+      Uint8Array.from(w.token, (x) => (x > 0 ? 1 : 0)),
+      [b, T],
+      'bool',
+    ),
     policyWeights: tf.tensor2d(w.policy, [b, T]),
     tokenWeights: tf.tensor2d(w.token, [b, T]),
   };

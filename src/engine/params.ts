@@ -72,7 +72,7 @@ export const PARAMS = {
     options: ALGOS,
     live: false,
     group: 'run',
-    doc: 'ppo: clipped surrogate + value head with GAE; grpo: group-relative advantages, no critic; reinforce: score function with a mean-reward baseline, no clipping.',
+    doc: 'ppo: clipped surrogate + value head with GAE; grpo: group-relative advantages, no critic; reinforce: score function with a leave-one-out mean-return baseline (RLOO), no clipping.',
   }),
   model: choice({
     default: 'base',
@@ -115,25 +115,36 @@ export const PARAMS = {
     doc: 'Longest completion, in tokens (EOS included).',
   }),
   klMode: choice({
-    default: 'reward',
-    options: ['reward', 'loss'] as const,
+    default: 'auto',
+    options: ['auto', 'reward', 'loss'] as const,
     live: false,
     group: 'kl',
-    doc: 'Where beta acts: as a per-token penalty in the reward (TRL PPO), or as a term of the loss (TRL GRPO).',
+    doc:
+      'Where beta acts: as a per-token penalty in the reward (TRL PPO), or as a term of the loss (TRL GRPO); auto = loss for grpo, reward otherwise. ' +
+      "Under grpo, KL in the reward enters each completion's total before the group comparison, so groups with equal task scores still get nonzero advantages, made of KL noise.",
   }),
   klEstimator: choice({
-    default: 'k1',
-    options: ['k1', 'k2', 'k3'] as const,
+    default: 'auto',
+    options: ['auto', 'k1', 'k2', 'k3'] as const,
     live: false,
     group: 'kl',
-    doc: 'Sample estimator of KL to the reference: k1 = −d (unbiased, can be negative), k2 = d²/2, k3 = e^d − 1 − d (unbiased, ≥ 0), d = lp_ref − lp.',
+    doc:
+      'Sample estimator of KL(π‖π_ref), d = lp_ref − lp. Values: k1 = −d (unbiased, can be negative), k2 = d²/2 (biased, ≥ 0), k3 = e^d − 1 − d (unbiased, ≥ 0). ' +
+      'As a loss term, only k2 has the gradient of KL(π‖π_ref); k1 has zero expected gradient, k3 that of KL(π_ref‖π) (TRL GRPO). auto = k1 in the reward, k2 in the loss.',
   }),
   lossType: choice({
     default: 'grpo',
     options: ['grpo', 'bnpo', 'dr_grpo'] as const,
     live: false,
     group: 'ppo',
-    doc: 'How per-token terms are averaged: grpo = 1/|o| per sequence then mean; bnpo = over all completion tokens; dr_grpo = over batch × max length.',
+    doc: 'How per-token terms are averaged: grpo = 1/|o| per sequence then mean; bnpo = over all completion tokens; dr_grpo = over batch × max length (full Dr. GRPO also sets scale-rewards none).',
+  }),
+  scaleRewards: choice({
+    default: 'group',
+    options: ['group', 'batch', 'none'] as const,
+    live: false,
+    group: 'ppo',
+    doc: "GRPO only (TRL scale_rewards): divide each completion's reward minus its group mean by the group's std, the batch's std, or nothing (Dr. GRPO).",
   }),
   backend: choice({
     default: 'auto',
@@ -180,7 +191,7 @@ export const PARAMS = {
     live: true,
     group: 'ppo',
     zeroMeans: 'off',
-    doc: 'Stop the remaining epochs when approx KL to π_old (k3) passes this (CleanRL target_kl).',
+    doc: "Stop the remaining epochs when the approx KL to π_old (k3) of an epoch's last minibatch passes this (CleanRL target_kl; policy/approxkl_last).",
   }),
   whiten: bool({
     default: true,
@@ -268,14 +279,14 @@ export const PARAMS = {
     doc: 'Horizon of adaptive β: β changes by at most 20% × batch / horizon per iteration.',
   }),
   lr: num({
-    default: 0.001,
+    default: 0.0003,
     min: 0.00001,
     max: 0.1,
     step: 0.00001,
     log: true,
     live: true,
     group: 'optim',
-    doc: 'Adam learning rate.',
+    doc: 'Adam learning rate (3e-4 keeps clip fraction and approx KL in their healthy ranges; 1e-3 is the "hot" setting).',
   }),
   maxGradNorm: num({
     default: 1,
@@ -455,10 +466,24 @@ export function parseConfig(raw: unknown): { ok: true; config: Config } | { ok: 
  * is the task's own limit. Resolved here only, so trainer, worker, FLOP count and charts agree.
  */
 export function effective(
-  config: Pick<Config, 'eps' | 'epsHigh' | 'maxTokens'>,
+  config: Pick<Config, 'eps' | 'epsHigh' | 'maxTokens' | 'algo' | 'klMode' | 'klEstimator'>,
   task: { defaultMaxTokens: number },
-): { epsLow: number; epsHigh: number; maxTokens: number } {
-  return { ...clipRange(config), maxTokens: config.maxTokens || task.defaultMaxTokens };
+): { epsLow: number; epsHigh: number; maxTokens: number } & ReturnType<typeof klPlacement> {
+  return { ...clipRange(config), ...klPlacement(config), maxTokens: config.maxTokens || task.defaultMaxTokens };
+}
+
+/**
+ * Where the KL acts and which estimator, "auto" resolved: GRPO puts it in the loss (as TRL's
+ * GRPOTrainer), the others in the reward (TRL's PPOTrainer); k1 in the reward (its value is
+ * unbiased), k2 in the loss (the one estimator whose gradient is that of KL(π‖π_ref)).
+ */
+export function klPlacement(config: Pick<Config, 'algo' | 'klMode' | 'klEstimator'>): {
+  klMode: 'reward' | 'loss';
+  klEstimator: 'k1' | 'k2' | 'k3';
+} {
+  const klMode = config.klMode === 'auto' ? (config.algo === 'grpo' ? 'loss' : 'reward') : config.klMode;
+  const klEstimator = config.klEstimator === 'auto' ? (klMode === 'loss' ? 'k2' : 'k1') : config.klEstimator;
+  return { klMode, klEstimator };
 }
 
 /** The clip range alone (what needs no task): [1 − epsLow, 1 + epsHigh]. */

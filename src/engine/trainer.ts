@@ -13,7 +13,18 @@
  * Live parameters set during an iteration take effect at the next one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { broadcast, gae, groupAdvantages, reinforceAdvantages, rewardToGo, tokenRewards, whiten } from './advantages';
+import {
+  broadcast,
+  forEachToken,
+  gae,
+  groupAdvantages,
+  groupSpread,
+  reinforceAdvantages,
+  rewardToGo,
+  tokenRewards,
+  whiten,
+  type GroupSpread,
+} from './advantages';
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
 import { PackedAdam } from './adam';
@@ -35,7 +46,7 @@ import {
 } from './metrics';
 import { SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
 import { MODEL_SIZES } from './sizes';
-import { effective, parseConfig, parseLiveParams, type Config, type ParamKey } from './params';
+import { effective, klPlacement, parseConfig, parseLiveParams, type Config, type ParamKey } from './params';
 import { weightMismatch, type PolicyCheckpoint } from './policy-checkpoint';
 import { Rng } from './rng';
 import { sampleRollout, type Rollout, type SampledStep } from './rollout';
@@ -65,6 +76,8 @@ export interface MinibatchReport extends TokenCases {
   ratio: Float32Array;
   advantages: Float32Array;
   lpOld: Float32Array;
+  /** log π_θ of each token from this step's forward pass (before its update), at the sampling temperature. */
+  lpNew: Float32Array;
   lpRef: Float32Array;
   losses: LossValues;
   counts: CaseCounts;
@@ -218,15 +231,21 @@ export class Trainer {
   }
 
   /** Step 2: per-token rewards → advantages and value targets, by algorithm. */
-  private targets(r: Rollout, klPenalty: Float32Array): UpdateTargets & { zeroStdGroups: number | null } {
+  private targets(r: Rollout, klPenalty: Float32Array): UpdateTargets & { groups: GroupSpread | null } {
     const c = this.cfg;
     const T = r.width;
-    const rewards = tokenRewards(r.scores, r.lengths, T, c.klMode === 'reward' ? klPenalty : null, this.beta);
+    const { klMode } = klPlacement(c);
+    const rewards = tokenRewards(r.scores, r.lengths, T, klMode === 'reward' ? klPenalty : null, this.beta);
     if (c.algo === 'grpo') {
+      // A completion's total: its task score, minus β·Σ KL when the KL is in the reward.
       const totals = new Float32Array(r.n);
-      for (let i = 0; i < r.n; i++) for (let t = 0; t < r.lengths[i]!; t++) totals[i]! += rewards[i * T + t]!;
-      const { perSequence, zeroStdGroups } = groupAdvantages(totals, c.group);
-      return { advantages: broadcast(perSequence, r.lengths, T), returns: new Float32Array(r.n * T), zeroStdGroups };
+      forEachToken(r.lengths, T, (k, i) => (totals[i]! += rewards[k]!));
+      const { perSequence } = groupAdvantages(totals, c.group, c.scaleRewards);
+      return {
+        advantages: broadcast(perSequence, r.lengths, T),
+        returns: new Float32Array(r.n * T),
+        groups: groupSpread(r.scores, c.group),
+      };
     }
     let advantages: Float32Array;
     let returns: Float32Array;
@@ -237,20 +256,23 @@ export class Trainer {
       advantages = reinforceAdvantages(returns, r.lengths, T);
     }
     if (c.whiten) advantages = whiten(advantages, r.lengths, T);
-    return { advantages, returns, zeroStdGroups: null };
+    return { advantages, returns, groups: null };
   }
 
   private lossSettings(): LossSettings {
     const c = this.cfg;
+    const { epsLow, epsHigh, klMode, klEstimator } = effective(c, this.task);
     return {
       clipped: c.algo !== 'reinforce',
-      ...effective(c, this.task),
+      epsLow,
+      epsHigh,
       critic: c.algo === 'ppo',
       vfCoef: c.vfCoef,
       vfClip: c.vfClip,
       entCoef: c.entCoef,
-      klBeta: c.klMode === 'loss' ? this.beta : 0,
-      klEstimator: c.klEstimator,
+      klInLoss: klMode === 'loss',
+      klBeta: klMode === 'loss' ? this.beta : 0,
+      klEstimator,
       // bug-temp-mismatch (an injected bug, off by default): the update ignores the sampling temperature.
       temperature: c.bugTempMismatch ? 1 : c.temperature,
       promptLength: this.task.promptLength,
@@ -267,7 +289,7 @@ export class Trainer {
     const { grads, packed } = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
         const p = ppoLoss(this.policy, mb, s);
-        aux = tf.keep(tf.concat([p.ratio.flatten(), tf.stack(LOSS_SCALARS.map((k) => p[k]))]));
+        aux = tf.keep(tf.concat([p.ratio.flatten(), p.lp.flatten(), tf.stack(LOSS_SCALARS.map((k) => p[k]))]));
         return p.total;
       }, this.policy.trainable);
       // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
@@ -279,7 +301,9 @@ export class Trainer {
     aux!.dispose();
     const data = (await packed.data()) as Float32Array;
     packed.dispose();
-    const { perToken: ratio, scalars } = unpackStep(data);
+    const { perToken, scalars } = unpackStep(data);
+    const ratio = perToken.subarray(0, perToken.length / 2);
+    const lpNew = perToken.subarray(perToken.length / 2);
     if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
       tf.dispose(grads);
       throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
@@ -288,7 +312,7 @@ export class Trainer {
     const scale = maxNorm > 0 ? Math.min(1, maxNorm / (scalars.gradNorm + 1e-6)) : 1;
     this.optimizer.applyGradients(grads, scale);
     tf.dispose(grads);
-    return { ratio, scalars };
+    return { ratio, lpNew, scalars };
   }
 
   /** Runs one full iteration and returns its metrics. Throws NonFiniteLossError on a NaN loss. */
@@ -325,7 +349,7 @@ export class Trainer {
       hooks.onSample && ((s) => hooks.onSample!(iteration, s)),
     );
     const { n, width: T, lengths } = rollout;
-    const klPenalty = await klEstimateArray(rollout.lpOld, rollout.lpRef, c.klEstimator);
+    const klPenalty = await klEstimateArray(rollout.lpOld, rollout.lpRef, klPlacement(c).klEstimator);
     const tRollout = performance.now();
 
     // 2. Advantages.
@@ -340,8 +364,6 @@ export class Trainer {
     const minibatchesPerEpoch = Math.ceil(n / size);
     for (let epoch = 0; epoch < c.epochs; epoch++) {
       const order = this.shuffleRng.permutation(n);
-      let epochKl = 0;
-      let epochTokens = 0;
       for (let m = 0; m * size < n; m++) {
         const rows = order.slice(m * size, (m + 1) * size);
         const tensors = buildMinibatch(rollout, targets, rows, c.lossType);
@@ -353,11 +375,12 @@ export class Trainer {
         }
         const adv = takeRows(targets.advantages, rows, T);
         const rowLengths = rows.map((i) => lengths[i]!);
-        const tc = stats.addMinibatch(epoch, result.ratio, adv, rowLengths, T);
+        // The update's own float32 log-ratio, lp_new − lp_old, as the loss took it. (Math.log of the
+        // ratio would differ in the last bit between JavaScript engines: page and CLI must agree.)
+        const lpOld = takeRows(rollout.lpOld, rows, T);
+        const logRatio = result.lpNew.map((lp, k) => lp - lpOld[k]!);
+        const tc = stats.addMinibatch(epoch, result.ratio, logRatio, adv, rowLengths, T);
         stats.addLosses(result.scalars);
-        stats.approxKlLast = tc.approxKl;
-        epochKl += tc.approxKl * tc.tokens;
-        epochTokens += tc.tokens;
         hooks.onMinibatch?.(
           minibatchReport(rollout, rows, adv, result, tc, {
             iteration,
@@ -371,7 +394,8 @@ export class Trainer {
         );
       }
       epochsRun++;
-      if (c.earlyStopKl > 0 && epochKl / epochTokens > c.earlyStopKl) break;
+      // As CleanRL: the approx KL of the epoch's last minibatch decides (policy/approxkl_last).
+      if (c.earlyStopKl > 0 && stats.approxKlLast > c.earlyStopKl) break;
     }
     const tEnd = performance.now();
 
@@ -384,7 +408,7 @@ export class Trainer {
       rollout,
       klPenalty,
       returns: targets.returns,
-      zeroStdGroups: targets.zeroStdGroups,
+      groups: targets.groups,
       stats,
       epochsRun,
       time: { t0, tRollout, tEnd },
@@ -413,7 +437,7 @@ function minibatchReport(
   r: Rollout,
   rows: number[],
   advantages: Float32Array,
-  step: { ratio: Float32Array; scalars: StepScalars },
+  step: { ratio: Float32Array; lpNew: Float32Array; scalars: StepScalars },
   tc: TokenCases,
   place: MinibatchPlace,
 ): MinibatchReport {
@@ -433,6 +457,7 @@ function minibatchReport(
     ratio: step.ratio,
     advantages,
     lpOld: takeRows(r.lpOld, rows, T),
+    lpNew: step.lpNew,
     lpRef: takeRows(r.lpRef, rows, T),
     cases: tc.cases,
     flows: tc.flows,

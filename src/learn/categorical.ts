@@ -59,10 +59,10 @@ export function reinforceEstimate(
   for (let i = 0; i < n; i++) {
     const k = rng.categorical(pi);
     draws.push(k);
-    const s = score(pi, k);
     const w = payoff[k]! - baseline;
+    // (R_k − b) times the score e_k − π, written out: no array per draw, widgets redraw this often.
     for (let j = 0; j < K; j++) {
-      const g = w * s[j]!;
+      const g = w * ((j === k ? 1 : 0) - pi[j]!);
       sum[j]! += g;
       sumSq[j]! += g * g;
     }

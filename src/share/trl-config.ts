@@ -14,7 +14,7 @@
  * own, so the exported file says what became of each setting. DOM-free: the page's button and
  * tests share it.
  */
-import { flagOf, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
+import { effective, flagOf, klPlacement, PARAM_KEYS, type Config, type ParamKey } from '../engine/params';
 import { MODEL_SIZES } from '../engine/sizes';
 import { TASKS } from '../engine/tasks';
 
@@ -52,8 +52,8 @@ const note = (comment: string): TrlLine => ({ comment });
 
 const isPpo = (t: TrlTarget) => t === 'PPOConfig';
 
-/** The longest completion the run allows: the task's own limit where the lab's setting is 0. */
-const maxCompletion = (c: Config): number => c.maxTokens || TASKS[c.task].maxCompletion;
+/** A setting as the lab holds it, with what `auto` resolved to (params.klPlacement). */
+const withResolved = (raw: string, resolved: string): string => (raw === resolved ? raw : `${raw} (${resolved})`);
 
 // ─── The mapping, one entry per lab parameter ────────────────────────────────
 
@@ -71,7 +71,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   algo: {
     ppo: 'PPOConfig',
     grpo: 'GRPOConfig',
-    note: '`ppo` exports a PPOConfig, `grpo` a GRPOConfig. TRL has no plain REINFORCE trainer: `reinforce` exports the nearest GRPOConfig (one pass, clipping out of reach), whose baseline is the group mean, not the batch mean.',
+    note: '`ppo` exports a PPOConfig, `grpo` a GRPOConfig. TRL has no plain REINFORCE trainer: `reinforce` exports the nearest GRPOConfig (one pass, clipping out of reach), whose baseline is the group mean, not the lab’s leave-one-out batch mean.',
     lines: (c) =>
       c.algo === 'reinforce'
         ? [
@@ -149,7 +149,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
     lines: (c, t) => [
       field(
         isPpo(t) ? 'response_length' : 'max_completion_length',
-        pyInt(maxCompletion(c)),
+        pyInt(effective(c, TASKS[c.task]).maxTokens),
         c.maxTokens ? 'max-tokens' : `max-tokens=0: the task's own limit`,
       ),
     ],
@@ -157,14 +157,16 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   klMode: {
     ppo: null,
     grpo: null,
-    note: 'Not a TRL setting: TRL PPO always puts β·KL in the per-token reward, TRL GRPO always adds β·k3 to the loss. A lab run with the other choice has no TRL equivalent.',
+    note: "Not a TRL setting: TRL PPO always puts β·KL in the per-token reward, TRL GRPO always adds β·k3 to the loss (the lab's auto picks the same places). A lab run with the other choice has no TRL equivalent.",
     lines: (c, t) => {
       const trl = isPpo(t) ? 'reward' : 'loss';
+      const { klMode } = klPlacement(c);
+      const label = `kl-mode=${withResolved(c.klMode, klMode)}`;
       return [
         note(
-          c.klMode === trl
-            ? `kl-mode=${c.klMode}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} also puts the KL penalty in the ${trl}.`
-            : `kl-mode=${c.klMode}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} has no such choice; it always puts the KL penalty in the ${trl}.`,
+          klMode === trl
+            ? `${label}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} also puts the KL penalty in the ${trl}.`
+            : `${label}: TRL ${isPpo(t) ? 'PPO' : 'GRPO'} has no such choice; it always puts the KL penalty in the ${trl}.`,
         ),
       ];
     },
@@ -174,23 +176,33 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
     grpo: null,
     note: 'TRL PPO: kl_estimator, k1 or k3 (k2 only for its logs). TRL GRPO always uses k3 in its loss.',
     lines: (c, t) => {
+      const { klEstimator } = klPlacement(c);
       if (isPpo(t)) {
-        return c.klEstimator === 'k2'
+        return klEstimator === 'k2'
           ? [
               note(
-                'kl-estimator=k2: TRL PPO takes only k1 or k3 for the penalty (it logs k2); kl_estimator left at its default "k1".',
+                `kl-estimator=${withResolved(c.klEstimator, klEstimator)}: TRL PPO takes only k1 or k3 for the penalty (it logs k2); kl_estimator left at its default "k1".`,
               ),
             ]
-          : [field('kl_estimator', pyStr(c.klEstimator), 'kl-estimator')];
+          : [field('kl_estimator', pyStr(klEstimator), `kl-estimator=${withResolved(c.klEstimator, klEstimator)}`)];
       }
       return [
         note(
-          c.klEstimator === 'k3'
-            ? 'kl-estimator=k3: the estimator TRL GRPO uses.'
-            : `kl-estimator=${c.klEstimator}: TRL GRPO has no choice; it always uses k3.`,
+          klEstimator === 'k3'
+            ? `kl-estimator=${withResolved(c.klEstimator, klEstimator)}: the estimator TRL GRPO uses.`
+            : `kl-estimator=${withResolved(c.klEstimator, klEstimator)}: TRL GRPO has no choice; it always uses k3.`,
         ),
       ];
     },
+  },
+  scaleRewards: {
+    ppo: null,
+    grpo: 'scale_rewards',
+    note: "GRPO: scale_rewards with the same values (group, batch, none; Dr. GRPO is none with loss_type dr_grpo). PPO and REINFORCE use the lab's whiten instead.",
+    lines: (c) =>
+      c.algo === 'grpo'
+        ? [field('scale_rewards', pyStr(c.scaleRewards), 'scale-rewards')]
+        : [note(`scale-rewards=${c.scaleRewards}: GRPO only; ${c.algo} uses whiten instead.`)],
   },
   lossType: {
     ppo: null,
@@ -279,7 +291,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   whiten: {
     ppo: null,
     grpo: 'scale_rewards',
-    note: 'PPO: TRL always whitens advantages, with no switch (its whiten_rewards whitens rewards, another thing). GRPO: the lab normalises per group, TRL\'s scale_rewards="group"; for REINFORCE, whitening is nearest to "batch".',
+    note: 'PPO: TRL always whitens advantages, with no switch (its whiten_rewards whitens rewards, another thing). GRPO: no effect (scale-rewards sets scale_rewards); for REINFORCE, whitening is nearest to scale_rewards="batch".',
     lines: (c, t) => {
       if (isPpo(t)) {
         return [
@@ -291,9 +303,7 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
         ];
       }
       if (c.algo === 'grpo') {
-        return [
-          field('scale_rewards', pyStr('group'), `whiten=${c.whiten} has no effect on GRPO: the lab divides by each group's std`),
-        ];
+        return [note(`whiten=${c.whiten} has no effect on GRPO: scale-rewards sets scale_rewards`)];
       }
       return [
         field(
@@ -421,12 +431,12 @@ export const TRL_MAPPING: { readonly [K in ParamKey]: TrlMapping } = {
   bugTempMismatch: {
     ppo: null,
     grpo: null,
-    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); a correct trainer has no such switch.',
+    note: 'A bug the lab injects on purpose (the update forgets the sampling temperature); TRL, like the lab without it, divides the logits by the temperature in the update too, and has no such switch.',
     lines: (c) => [
       note(
         c.bugTempMismatch
-          ? 'bug-temp-mismatch=true: a bug injected for an experiment; do not carry it over to a real trainer.'
-          : 'bug-temp-mismatch=false: the lab injects no bug; nothing to carry over.',
+          ? 'bug-temp-mismatch=true: a bug the lab injects for an experiment; TRL has no such switch, do not carry it over.'
+          : 'bug-temp-mismatch=false: the update takes log-probs at the sampling temperature, as TRL does.',
       ),
     ],
   },

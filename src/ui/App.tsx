@@ -14,7 +14,7 @@ import { ExperimentsView } from './experiments/ExperimentsView';
 import { PinBar } from './experiments/PinBar';
 import { LearnView } from './learn/LearnView';
 import { Controls } from './panels/Controls';
-import { ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
+import { boardInView, ControlsDrawer, ControlsToggle } from './panels/ControlsDrawer';
 import { CopyLink } from './panels/CopyLink';
 import { ErrorBanners } from './panels/ErrorBanners';
 import { RunButtons } from './panels/RunButtons';
@@ -56,6 +56,7 @@ export function App() {
   // Narrow screens only: whether the parameter drawer is open (ControlsDrawer.tsx).
   const [controlsOpen, setControlsOpen] = useState(false);
   const closeControls = useCallback(() => setControlsOpen(false), []);
+  const controlsHidden = useHidden('panel-controls'); // a lesson link may hide the whole panel
   useShortcuts();
   useEffect(() => {
     document.documentElement.classList.toggle('projector', largeFont);
@@ -67,7 +68,9 @@ export function App() {
       <header className="top">
         <h1>PPO Lab</h1>
         <ViewTabs />
-        {route.view === 'lab' ? <ControlsToggle open={controlsOpen} onToggle={() => setControlsOpen((o) => !o)} /> : null}
+        {boardInView(route) && !controlsHidden ? (
+          <ControlsToggle open={controlsOpen} onToggle={() => setControlsOpen((o) => !o)} />
+        ) : null}
         <RunButtons />
         <StatusBar />
         <div className="top-right">

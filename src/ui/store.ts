@@ -1,5 +1,5 @@
 /**
- * The page's one zustand store, composed of four slices (design.md):
+ * The page's one zustand store, composed of four slices:
  *   config  — the controls' values, validation, live edits and their timeline;
  *   run     — the worker's state: backend, task, iteration, progress, errors;
  *   metrics — the bounded history the time charts draw, and the latest iteration;

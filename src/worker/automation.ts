@@ -37,6 +37,9 @@ export interface PageMemory {
   /** Live edits of the current run (the lab link's timeline). */
   timeline: number;
   notices: number;
+  /** Iterations whose metrics, and whose tokens, the run record keeps for exports. */
+  recordedMetrics: number;
+  recordedTokens: number;
 }
 
 export interface PageProbe {
@@ -97,7 +100,7 @@ const MAX_ERRORS = 1000;
 
 const noPage: PageProbe = {
   notices: () => [],
-  memory: () => ({ historyRows: 0, markers: 0, timeline: 0, notices: 0 }),
+  memory: () => ({ historyRows: 0, markers: 0, timeline: 0, notices: 0, recordedMetrics: 0, recordedTokens: 0 }),
 };
 
 export function installAutomation(

@@ -150,6 +150,7 @@ export function toMinibatchData(m: MinibatchReport): MinibatchData {
     width: m.width,
     lengths: Int32Array.from(m.lengths),
     ratio: m.ratio.slice(),
+    lpNew: m.lpNew.slice(),
     advantages: m.advantages.slice(),
     cases: m.cases.slice(),
     flows: m.flows.slice(),

@@ -14,7 +14,7 @@ import { Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/tra
 import type { Metrics } from '../engine/metrics';
 import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
 import type { Task } from '../engine/tasks';
-import { decodePolicyCheckpoint, encodePolicyCheckpoint, policyFileName } from '../engine/policy-checkpoint';
+import { decodePolicyCheckpoint, encodePolicyCheckpoint, policyFileName, weightMismatch } from '../engine/policy-checkpoint';
 import type { BackendRequest } from './backend-choice';
 import { Outbox, realClock, type Clock } from './outbox';
 import {
@@ -299,6 +299,17 @@ export class TrainingSession {
       p = decodePolicyCheckpoint(bytes);
     } catch (e) {
       return this.error('checkpoint', `checkpoint refused, the run goes on unchanged: ${(e as Error).message}`);
+    }
+    // The weights' shapes follow from task, model and algorithm: with the same three, the
+    // running model can say now whether they fit, before anything is replaced.
+    const current = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'policy'>>) | null;
+    const c = this.config;
+    if (current?.policy && c && c.task === p.config.task && c.model === p.config.model && c.algo === p.config.algo) {
+      const problem = weightMismatch(
+        current.policy.trainable.map((v) => v.shape),
+        p.weights,
+      );
+      if (problem) return this.error('checkpoint', `checkpoint refused, the run goes on unchanged: ${problem}`);
     }
     await this.rebuild(p.config);
     const trainer = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'restorePolicy'>>) | null;

@@ -52,6 +52,8 @@ const CHECKS: ChapterCheck[] = [
       const noBaseline = await num(page, 'ch2-variance');
       await page.getByTestId('ch2-baseline-J').click();
       await expect.poll(() => num(page, 'ch2-variance')).toBeLessThan(noBaseline);
+      // Measured on the same draws: the baseline narrows the spread of the estimates.
+      expect(await num(page, 'ch2-spread')).toBeLessThan(await num(page, 'ch2-spread-plain'));
     },
   },
   {
@@ -245,6 +247,8 @@ describe('Learn view', () => {
     const config = await page.evaluate(() => window.ppoLab!.config());
     expect(config).toEqual(expected);
     expect(config?.task).toBe('sentiment');
+    // The backend in use travels with the link; the chapter's settings come from the chapter.
+    expect(config?.backend).toBe('wasm');
     expect(config?.beta).toBe(0);
     await expect.poll(() => page.getByTestId('tab-lab').getAttribute('aria-current')).toBe('page');
   });

@@ -3,6 +3,7 @@ import {
   broadcast,
   gae,
   groupAdvantages,
+  groupSpread,
   reinforceAdvantages,
   rewardToGo,
   tokenRewards,
@@ -51,18 +52,45 @@ describe('GRPO group advantages', () => {
   });
 });
 
+describe('GRPO reward scaling (TRL scale_rewards; issue 8.4)', () => {
+  const totals = [1, 0, 0.5, 0.25, 0.7, 0.7, 0.7, 0.1];
+  it("'none' (Dr. GRPO) is the reward minus its group mean, unscaled", () => {
+    const { perSequence } = groupAdvantages(totals, 4, 'none');
+    expect(perSequence[0]).toBeCloseTo(1 - 0.4375, 6);
+    expect(perSequence[7]).toBeCloseTo(0.1 - 0.55, 6);
+  });
+  it("'batch' divides by the batch's std, the same for every group", () => {
+    const { perSequence } = groupAdvantages(totals, 4, 'batch');
+    const m = totals.reduce((a, b) => a + b, 0) / 8;
+    const std = Math.sqrt(totals.reduce((s, x) => s + (x - m) ** 2, 0) / 7);
+    expect(perSequence[0]).toBeCloseTo((1 - 0.4375) / (std + 1e-4), 5);
+    expect(perSequence[7]).toBeCloseTo((0.1 - 0.55) / (std + 1e-4), 5);
+  });
+});
+
+describe('group spread on task scores (issue 8.3, 8.13)', () => {
+  it('counts groups with no spread up to a tolerance and averages the group stds', () => {
+    // Group 2 differs only by float noise, as KL-shaped totals or float32 sums do.
+    const scores = [1, 0, 1, 0, 0.7, 0.7 + 1e-9, 0.7, 0.7];
+    const { meanStd, zeroStdGroups } = groupSpread(scores, 4);
+    expect(zeroStdGroups).toBe(1);
+    expect(meanStd).toBeCloseTo((Math.sqrt(1 / 3) + 0) / 2, 6);
+  });
+});
+
 describe('rewards, returns and baselines', () => {
   it('puts the score on the last token and −β·KL on every token', () => {
     const r = tokenRewards([2], new Int32Array([3]), 4, new Float32Array([0.1, 0.2, 0.3, 0]), 0.5);
     expect(Array.from(r).map((x) => +x.toFixed(5))).toEqual([-0.05, -0.1, 2 - 0.15, 0]);
   });
 
-  it('REINFORCE subtracts the batch-mean return', () => {
-    const lengths = new Int32Array([2, 1]);
-    const g = rewardToGo(new Float32Array([0, 1, 3, 0]), lengths, 2, 1);
-    expect(Array.from(g)).toEqual([1, 1, 3, 0]);
+  it('REINFORCE subtracts the leave-one-out mean of the other returns (RLOO), at every token', () => {
+    const lengths = new Int32Array([2, 1, 1]);
+    const g = rewardToGo(new Float32Array([0, 1, 3, 0, 5, 0]), lengths, 2, 1);
+    expect(Array.from(g)).toEqual([1, 1, 3, 0, 5, 0]);
     const a = reinforceAdvantages(g, lengths, 2);
-    expect(Array.from(a)).toEqual([-1, -1, 1, 0]);
+    // b_0 = (3 + 5)/2 = 4, b_1 = (1 + 5)/2 = 3, b_2 = (1 + 3)/2 = 2; G_t − b_i on each real token.
+    expect(Array.from(a)).toEqual([-3, -3, 0, 0, 3, 0]);
   });
 
   it('whitening gives zero mean and unit variance over real tokens, leaving padding at 0', () => {

@@ -64,3 +64,36 @@ describe('the six cases of the clipped surrogate', () => {
     for (const c of [1, 2, 3, 4, 5, 6]) expect(gradientFlows(c, false)).toBe(true);
   });
 });
+
+describe('labels agree with the float32 gradient at the clip bounds (issue 8.8)', () => {
+  // The ratio is a float32 and tfjs clips at float32(1 ± ε): compare the label with autodiff
+  // exactly on each bound and one float32 step beyond it.
+  const up = (x: number) => {
+    const f = new Float32Array([x]);
+    const i = new Int32Array(f.buffer);
+    i[0]! += 1;
+    return f[0]!;
+  };
+  const down = (x: number) => {
+    const f = new Float32Array([x]);
+    const i = new Int32Array(f.buffer);
+    i[0]! -= 1;
+    return f[0]!;
+  };
+  const hi = Math.fround(1 + eps);
+  const lo = Math.fround(1 - eps);
+  it.each([
+    { r: hi, a: 1 },
+    { r: up(hi), a: 1 },
+    { r: down(hi), a: 1 },
+    { r: lo, a: -1 },
+    { r: down(lo), a: -1 },
+    { r: up(lo), a: -1 },
+  ])('r = $r, A = $a', ({ r, a }) => {
+    const flows = gradientFlows(clipCase(r, a, eps, eps), true);
+    expect(gradAt(r, a) !== 0).toBe(flows);
+  });
+  it('r = float32(1.2) with A > 0 is inside the band (case 1): its gradient flows', () => {
+    expect(clipCase(Math.fround(1.2), 1, 0.2, 0.2)).toBe(1);
+  });
+});

@@ -69,3 +69,46 @@ describe('adaptive beta', () => {
     expect(adaptBeta(0.1, 0, 1, 64, 1000)).toBeCloseTo(0.1 * (1 - (0.2 * 64) / 1000), 12);
   });
 });
+
+describe('the gradient of each estimator as a loss term (issue 8.5)', () => {
+  // E_{x~π}[∇_θ k(x)] with π = softmax(θ) held fixed as the sampling distribution, summed exactly
+  // over the outcomes, against the gradients of the two KL directions.
+  const theta = [1.2, -0.3, 0.5, 2.0, -1.0];
+  const logRef = p.map(Math.log);
+  function expectedGradient(kind: KlEstimator): number[] {
+    const g = tf.grad((t: tf.Tensor) => {
+      const lp = tf.logSoftmax(t as tf.Tensor1D);
+      const k = klEstimate(lp, tf.tensor1d(logRef), kind);
+      return k.mul(tf.tensor1d(q)).sum(); // q = softmax(theta), a constant weight
+    })(tf.tensor1d(theta));
+    return Array.from(g.dataSync());
+  }
+  const gradOf = (f: (lp: tf.Tensor1D) => tf.Scalar) =>
+    Array.from(
+      tf
+        .grad((t: tf.Tensor) => f(tf.logSoftmax(t as tf.Tensor1D)))(tf.tensor1d(theta))
+        .dataSync(),
+    );
+  // KL(π‖π_ref) = Σ π (log π − log π_ref);  KL(π_ref‖π) = Σ π_ref (log π_ref − log π).
+  const forward = () =>
+    gradOf((lp) =>
+      lp
+        .exp()
+        .mul(lp.sub(tf.tensor1d(logRef)))
+        .sum(),
+    );
+  const reverse = () => gradOf((lp) => tf.tensor1d(p).mul(tf.tensor1d(logRef).sub(lp)).sum());
+
+  it('k1: zero expected gradient (it pulls toward nothing)', () => {
+    for (const g of expectedGradient('k1')) expect(g).toBeCloseTo(0, 6);
+  });
+  it('k2: the gradient of KL(π‖π_ref)', () => {
+    const f = forward();
+    expectedGradient('k2').forEach((g, i) => expect(g).toBeCloseTo(f[i]!, 5));
+  });
+  it('k3: the gradient of KL(π_ref‖π), the other direction', () => {
+    const [f, r] = [forward(), reverse()];
+    expectedGradient('k3').forEach((g, i) => expect(g).toBeCloseTo(r[i]!, 5));
+    expect(Math.max(...expectedGradient('k3').map((g, i) => Math.abs(g - f[i]!)))).toBeGreaterThan(0.01);
+  });
+});

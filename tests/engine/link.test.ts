@@ -25,7 +25,7 @@ describe('lab link', () => {
     expect(config.eps).toBe(defaultConfig().eps);
     expect(config.seed).toBe(defaultConfig().seed);
     expect(config.task).toBe('sort');
-    expect(config.lr).toBe(0.001);
+    expect(config.lr).toBe(defaultConfig().lr); // 1e-3 is not plain decimal digits
     expect(errors.join('\n')).toMatch(/eps must be a number in \[0\.01, 1\]/);
     expect(errors.join('\n')).toMatch(/seed must be an integer/);
     expect(errors.join('\n')).toMatch(/task must be one of/);

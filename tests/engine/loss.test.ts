@@ -35,6 +35,7 @@ const settings = (over: Partial<LossSettings> = {}): LossSettings => ({
   vfCoef: 0,
   vfClip: 0,
   entCoef: 0,
+  klInLoss: false,
   klBeta: 0,
   klEstimator: 'k3',
   temperature: 1,
@@ -69,6 +70,11 @@ function minibatch(x: {
     advantages: tf.tensor2d(x.advantages ?? zeros),
     returns: tf.tensor2d(x.returns ?? zeros),
     valuesOld: tf.tensor2d(x.valuesOld ?? zeros),
+    mask: tf.tensor2d(
+      Uint8Array.from(w.token, (x) => (x > 0 ? 1 : 0)),
+      [b, T],
+      'bool',
+    ),
     policyWeights: tf.tensor2d(w.policy, [b, T]),
     tokenWeights: tf.tensor2d(w.token, [b, T]),
   };
@@ -128,5 +134,41 @@ describe('value loss', () => {
     const p = ppoLoss(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0 }));
     expect(p.value.dataSync()[0]).toBeCloseTo(0.5 * ((0 + 0.81) / 2), 6);
     expect(p.valueClipfrac.dataSync()[0]).toBe(0);
+  });
+});
+
+describe('padding never makes NaN (issue 8.1)', () => {
+  it.each(['k1', 'k2', 'k3'] as const)('KL %s in the loss at temperature 0.1: loss, ratio and gradient finite', (klEstimator) => {
+    // One real token and one padding slot. At the padding slot the pad target (token 0) has logit
+    // −10, so at τ = 0.1 its log-prob is about −100: e^{0 − lp} overflows float32.
+    const logits = tf.variable(
+      tf.tensor3d([
+        [
+          [0, 0, 0, 0],
+          [-10, 0, 0, 0],
+        ],
+      ]),
+    );
+    const model: PolicyModel = { ...fixedModel([], null), forward: () => ({ logits, values: null }), trainable: [logits] };
+    const mb = minibatch({ lpOld: [[LP, 0]], lpRef: [[LP, 0]], advantages: [[1, 0]], lengths: [1] });
+    const s = settings({ klInLoss: true, klBeta: 0.1, klEstimator, temperature: 0.1 });
+    const { value, grads } = tf.variableGrads(() => ppoLoss(model, mb, s).total, [logits]);
+    expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
+    for (const g of grads[logits.name]!.dataSync()) expect(Number.isFinite(g)).toBe(true);
+    const ratio = ppoLoss(model, mb, s).ratio.dataSync();
+    expect(ratio[1]).toBe(1); // exactly 1 on padding
+    logits.dispose();
+  });
+});
+
+describe('the KL term is reported when β = 0 (issue 8.13)', () => {
+  it('KL in the loss with β = 0: the term is computed, and adds nothing to the total', () => {
+    const logits = [[[1, 0, 0, 0]]];
+    const mb = minibatch({ lpOld: [[LP]], lpRef: [[LP]], advantages: [[0]], lengths: [1] });
+    const p = ppoLoss(fixedModel(logits, null), mb, settings({ klInLoss: true, klBeta: 0, klEstimator: 'k2' }));
+    // lp = log softmax([1,0,0,0])[0], d = LP − lp; k2 = d²/2.
+    const lp = 1 - Math.log(Math.E + 3);
+    expect(p.kl.dataSync()[0]).toBeCloseTo((LP - lp) ** 2 / 2, 5);
+    expect(p.total.dataSync()[0]).toBeCloseTo(p.policy.dataSync()[0]!, 7);
   });
 });

@@ -97,13 +97,30 @@ describe('trainer', () => {
   });
 
   it('GRPO: group members share a prompt and no-spread groups are "no signal"', async () => {
+    const G = 4;
+    let prompts: Int32Array | null = null;
+    let P = 0;
+    let scores: Float32Array | null = null;
     const reports: MinibatchReport[] = [];
-    const [m] = await run({ algo: 'grpo', batch: 16, group: 4, klMode: 'loss', klEstimator: 'k3' }, 1, {
+    const [m] = await run({ algo: 'grpo', batch: 16, group: G }, 1, {
+      onPrompts: (_it, p, shape) => ((prompts = p.slice()), (P = shape.promptLength)),
+      onRollout: (_it, r) => void (scores = r.scores.slice()),
       onMinibatch: (r) => reports.push(r),
     });
     expect(m!['loss/value']).toBeNull();
-    expect(m!['grpo/frac_reward_zero_std']).not.toBeNull();
-    const zeroGroups = m!['grpo/frac_reward_zero_std']! * 4;
-    expect(m!['policy/cases'].no_signal > 0).toBe(zeroGroups > 0);
+    // Members of a group share their prompt; consecutive groups are drawn apart.
+    const prompt = (i: number) => Array.from(prompts!.subarray(i * P, (i + 1) * P));
+    for (let i = 0; i < 16; i++) expect(prompt(i)).toEqual(prompt(i - (i % G)));
+    expect(new Set(Array.from({ length: 4 }, (_, g) => prompt(g * G).join())).size).toBeGreaterThan(1);
+    // A group whose task scores are all equal: every token of its members is "no signal" (case 0).
+    const flat = (g: number) => new Set(Array.from(scores!.subarray(g * G, (g + 1) * G))).size === 1;
+    const zeroGroups = [0, 1, 2, 3].filter(flat);
+    expect(m!['grpo/frac_reward_zero_std']).toBe(zeroGroups.length / 4);
+    for (const r of reports) {
+      r.rows.forEach((seq, j) => {
+        const noSignal = Array.from(r.cases.subarray(j * r.width, j * r.width + r.lengths[j]!)).every((c) => c === 0);
+        expect(noSignal).toBe(zeroGroups.includes(Math.floor(seq / G)));
+      });
+    }
   });
 });

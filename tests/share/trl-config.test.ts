@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, flagOf, PARAM_KEYS, type Config } from '../../src/engine/params';
+import { TASKS } from '../../src/engine/tasks';
 import { TRL_MAPPING, trlConfigPython, trlLines, trlMappingMarkdown, type TrlLine } from '../../src/share/trl-config';
 
 const ppo: Config = { ...defaultConfig(), algo: 'ppo', eps: 0.15, beta: 0.02, klEstimator: 'k3', vfClip: 0, epochs: 3 };
@@ -69,8 +70,8 @@ describe('trlConfigPython', () => {
     expect(py).toMatch(/^ {4}lam=0\.95,/m);
     // Value clipping off in the lab: TRL always clips, so the export widens the range.
     expect(py).toMatch(/^ {4}cliprange_value=1e6,.*vf-clip=0/m);
-    // The sort task's own completion limit, written out.
-    expect(py).toMatch(/^ {4}response_length=8,/m);
+    // max-tokens 0: the sort task's own default length, written out.
+    expect(py).toContain(`    response_length=${TASKS.sort.defaultMaxTokens},  # max-tokens=0`);
     expect(py).not.toMatch(/^ {4}epsilon=/m);
     expect(py.trimEnd().endsWith(')')).toBe(true);
   });
@@ -90,6 +91,12 @@ describe('trlConfigPython', () => {
     // TRL GRPO uses k3 only: the lab's k1 is explained, not written as a field.
     expect(py).toMatch(/^ {4}# kl-estimator=k1: .*k3/m);
     expect(py).not.toMatch(/^ {4}(cliprange|kl_coef|vf_coef|lam)=/m);
+  });
+
+  it("says what the lab's auto KL placement resolved to, and how TRL differs", () => {
+    const py = trlConfigPython({ ...defaultConfig(), algo: 'grpo', group: 4, klMode: 'auto', klEstimator: 'auto' });
+    expect(py).toMatch(/^ {4}# kl-mode=auto \(loss\): TRL GRPO also puts the KL penalty in the loss\.$/m);
+    expect(py).toMatch(/^ {4}# kl-estimator=auto \(k2\): TRL GRPO has no choice; it always uses k3\.$/m);
   });
 
   it('exports REINFORCE as an unclipped GRPOConfig and says how it differs', () => {

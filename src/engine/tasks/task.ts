@@ -50,8 +50,3 @@ export function untilEos(task: Task, completion: readonly number[]): { body: num
   const end = task.eos === null ? -1 : completion.indexOf(task.eos);
   return end < 0 ? { body: [...completion], ended: task.eos === null } : { body: completion.slice(0, end), ended: true };
 }
-
-/** Token strings joined by spaces, for logs and the token stream. */
-export function detokenize(task: Task, ids: readonly number[]): string {
-  return ids.map((id) => task.vocab[id] ?? `<${id}>`).join(' ');
-}

@@ -39,7 +39,8 @@ export function ClipFracChart() {
       <TimeChart rows={rows} markers={markers} series={SERIES[def]} yLabel="share of tokens" tickFormat={fmtPercent} fromZero />
       {algo === 'reinforce' ? (
         <p className="chart-note">
-          REINFORCE clips nothing: these are the tokens PPO would have clipped; their gradient still flows.
+          REINFORCE clips nothing, so every clip fraction is 0: tokens still land in cases 4 and 5 (see the six cases), but their
+          gradient flows.
         </p>
       ) : null}
     </Card>

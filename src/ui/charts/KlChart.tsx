@@ -6,6 +6,7 @@
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { Metrics } from '../../engine/metrics';
+import { klPlacement } from '../../engine/params';
 import { Card } from '../explain/Explain';
 import { fmt, fmtExact } from '../format';
 import { useLab } from '../store';
@@ -144,7 +145,9 @@ export function KlChart() {
   const cfg = useLab((s) => s.inForce);
   const width = useLab((s) => s.task?.maxTokens ?? 1);
   const [unit, setUnit] = useState<Unit>('token');
-  const estimator = cfg?.klEstimator ?? 'k1';
+  // "auto" resolved as the trainer resolves it (k1 in the reward, k2 in the loss; loss for GRPO).
+  const placement = cfg ? klPlacement(cfg) : null;
+  const estimator = placement?.klEstimator ?? 'k1';
   const s = useMemo(() => series(unit, estimator), [unit, estimator]);
   const targetKl = unit === 'completion' && cfg?.adaptiveBeta ? cfg.targetKl : null;
   const target = useMemo(() => (targetKl === null ? [] : [{ y: targetKl, label: `target KL ${fmt(targetKl)}` }]), [targetKl]);
@@ -165,7 +168,7 @@ export function KlChart() {
           <ByPosition latest={latest} estimator={estimator} width={width} />
         </div>
         <div>
-          <h3>Over iterations{cfg ? ` · β ${cfg.adaptiveBeta ? 'adaptive' : 'fixed'}, KL in the ${cfg.klMode}` : ''}</h3>
+          <h3>Over iterations{cfg ? ` · β ${cfg.adaptiveBeta ? 'adaptive' : 'fixed'}, KL in the ${placement?.klMode}` : ''}</h3>
           <TimeChart rows={rows} markers={markers} series={s} yLabel="KL (nats)" rightLabel="β" refs={target} />
         </div>
       </div>

@@ -3,7 +3,7 @@
  * ratio axis so the clip band can be shaded at its exact edges. The band follows the ε
  * sliders immediately; the band the iteration actually used is drawn dashed when it differs.
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
 import { RATIO_BINS, type HistogramCounts, type Metrics } from '../../engine/metrics';
 import { Card } from '../explain/Explain';
@@ -29,9 +29,12 @@ const X_LABEL = axisLabel('ratio r', 'x');
 const Y_LABEL = axisLabel('tokens', 'y');
 const X_DOMAIN: [number, number] = [RATIO_BINS.lo, RATIO_BINS.hi];
 const TICKS = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5];
-const BIN = (RATIO_BINS.hi - RATIO_BINS.lo) / RATIO_BINS.count;
-/** The bin under a hovered ratio. */
-const binOf = (r: number) => Math.min(RATIO_BINS.count - 1, Math.max(0, Math.floor((r - RATIO_BINS.lo) / BIN)));
+/** The bin under a hovered ratio (edges vary with ε: the clip bounds are always edges). */
+const binOf = (edges: readonly number[], r: number) => {
+  let i = 0;
+  while (i + 2 < edges.length && edges[i + 1]! <= r) i++;
+  return i;
+};
 
 export function RatioHistogram() {
   const latest = useLab(shownLatest);
@@ -99,7 +102,14 @@ function HistogramBody(props: { latest: Metrics | null; selected: number | 'all'
     <>
       <LayerContext value={layer}>
         <HoverContext value={hover}>
-          <HistogramFrame yDomain={yDomain} lo={lo} hi={hi} usedLo={moved ? usedLo : null} usedHi={moved ? usedHi : null} />
+          <HistogramFrame
+            edges={all.edges}
+            yDomain={yDomain}
+            lo={lo}
+            hi={hi}
+            usedLo={moved ? usedLo : null}
+            usedHi={moved ? usedHi : null}
+          />
         </HoverContext>
       </LayerContext>
       <p className="chart-note" data-testid="ratio-readout">
@@ -115,6 +125,7 @@ function HistogramBody(props: { latest: Metrics | null; selected: number | 'all'
 }
 
 const HistogramFrame = memo(function HistogramFrame(p: {
+  edges: number[];
   yDomain: [number, number];
   lo: number;
   hi: number;
@@ -122,6 +133,7 @@ const HistogramFrame = memo(function HistogramFrame(p: {
   usedHi: number | null;
 }) {
   const axisWidth = useAxisWidth(56);
+  const snap = useCallback((r: number) => binOf(p.edges, r), [p.edges]);
   const bandLabel = useMemo(
     () => ({ value: `clip band [${fmt(p.lo)}, ${fmt(p.hi)}]`, position: 'insideTop' as const, fill: 'var(--fg-muted)' }),
     [p.lo, p.hi],
@@ -170,7 +182,7 @@ const HistogramFrame = memo(function HistogramFrame(p: {
       ) : null}
       <ReferenceLine yAxisId="left" x={1} stroke="var(--fg-muted)" />
       <SeriesLayer />
-      <HoverLayer snap={binOf} />
+      <HoverLayer snap={snap} />
     </ComposedChart>
   );
 });

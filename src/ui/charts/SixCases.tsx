@@ -27,7 +27,10 @@ function CaseTable({
   minibatch,
   iteration,
   mbLabel,
+  clipped,
 }: {
+  /** False for REINFORCE: no case cuts the gradient, cases 4 and 5 included. */
+  clipped: boolean;
   minibatch: CaseCounts | null;
   iteration: CaseCounts | null;
   mbLabel: string;
@@ -57,27 +60,38 @@ function CaseTable({
         </tr>
       </thead>
       <tbody>
-        {[...CASE_INFO, NO_SIGNAL].map((c) => (
-          <tr key={c.name} data-case={c.n} className={c.flows ? '' : 'no-grad'}>
-            <th scope="row">
-              <span className="swatch" style={{ background: c.color }} /> {c.n || '–'}
-            </th>
-            <td>{c.ratio}</td>
-            <td>{c.sign}</td>
-            <td>
-              <code>{c.picks}</code>
-            </td>
-            <td>
-              {c.n === 0 ? 'none' : c.flows ? `flows (${c.effect})` : <strong>zero ({c.effect.replace('clipped: ', '')})</strong>}
-            </td>
-            <td className="num" data-testid={`case-mb-${c.n}`}>
-              {cell(minibatch, mbTotal, c.name)}
-            </td>
-            <td className="num" data-testid={`case-it-${c.n}`}>
-              {cell(iteration, itTotal, c.name)}
-            </td>
-          </tr>
-        ))}
+        {[...CASE_INFO, NO_SIGNAL].map((c) => {
+          const flows = c.flows || (!clipped && c.n !== 0);
+          return (
+            <tr key={c.name} data-case={c.n} className={flows ? '' : 'no-grad'}>
+              <th scope="row">
+                <span className="swatch" style={{ background: c.color }} /> {c.n || '–'}
+              </th>
+              <td>{c.ratio}</td>
+              <td>{c.sign}</td>
+              <td>
+                <code>{c.picks}</code>
+              </td>
+              <td>
+                {c.n === 0 ? (
+                  'none'
+                ) : c.flows ? (
+                  `flows (${c.effect})`
+                ) : clipped ? (
+                  <strong>zero ({c.effect.replace('clipped: ', '')})</strong>
+                ) : (
+                  'flows (REINFORCE does not clip)'
+                )}
+              </td>
+              <td className="num" data-testid={`case-mb-${c.n}`}>
+                {cell(minibatch, mbTotal, c.name)}
+              </td>
+              <td className="num" data-testid={`case-it-${c.n}`}>
+                {cell(iteration, itTotal, c.name)}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -105,12 +119,17 @@ export function SixCases() {
     <Card title="The six cases" explain={['cases', 'surrogate', 'casesTime']} testId="six-cases" className="wide">
       <div className="cases-layout">
         <div>
-          <CaseTable minibatch={mb?.data.counts ?? null} iteration={latest?.['policy/cases'] ?? null} mbLabel={mbLabel} />
+          <CaseTable
+            minibatch={mb?.data.counts ?? null}
+            iteration={latest?.['policy/cases'] ?? null}
+            mbLabel={mbLabel}
+            clipped={clipped}
+          />
           <p className="chart-note">
             {mb ? `iteration ${mb.iteration} · ${mbLabel} · ` : ''}
             {clipped
               ? 'cases 4 and 5 are clipped: the min picks a constant, so their gradient is zero.'
-              : 'REINFORCE: nothing is clipped, gradient flows in every case.'}
+              : 'REINFORCE: nothing is clipped. Cases 4 and 5 are only positions of r here: in this algorithm they do not cut the gradient, which flows in every case (and every clip fraction is 0).'}
           </p>
         </div>
         <SurrogatePlot

@@ -7,10 +7,15 @@
  */
 import { tokenLines, type TokenPass } from '../../engine/export';
 import type { Metrics } from '../../engine/metrics';
+import { HISTORY_CAP } from './lab-data';
 import type { MinibatchData, RolloutData, WorkerEvent } from '../../worker/protocol';
 
-/** As many iterations as the automation API keeps; a longer run drops its oldest metrics. */
-export const MAX_METRICS = 10_000;
+/**
+ * Iterations whose metrics are kept: as many as the charts' history holds rows, so that the
+ * page's memory levels off once the history is full (a Metrics object is a few kB; 10,000 of
+ * them grew the page by tens of MB). A longer run drops its oldest metrics, and says so.
+ */
+export const MAX_METRICS = HISTORY_CAP;
 /** Iterations whose tokens are kept (about 20 kB each at the default batch). */
 export const TOKEN_ITERATIONS = 300;
 
@@ -39,6 +44,7 @@ export function tokenPass(iteration: number, r: RolloutData, m: MinibatchData): 
     lengths: m.lengths,
     tokens: takeRows(r.tokens, m.rows, m.width),
     lpOld: takeRows(r.lpOld, m.rows, m.width),
+    lpNew: m.lpNew,
     lpRef: takeRows(r.lpRef, m.rows, m.width),
     advantages: m.advantages,
     ratio: m.ratio,

@@ -12,7 +12,7 @@ export function ExplainText({ id }: { id: ExplainId }) {
         <p key={i}>{p}</p>
       ))}
       <blockquote>
-        <span className="quote-label">From the deep dive:</span> {e.seed}
+        <span className="quote-label">In the text the lab teaches (ppo-deep-dive.md),</span> {e.seed}
       </blockquote>
       {'metrics' in e && e.metrics ? (
         <p className="metric-names">

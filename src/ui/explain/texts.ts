@@ -1,38 +1,43 @@
 /**
- * The one-click explanations of every chart and panel (design.md: "every control and
- * chart explains itself in one click"). Each says what is plotted, how to read it, and
- * quotes the passage of ppo-deep-dive.md it illustrates; `metrics` names the engine's
- * metric keys plotted, as real trainers log them (algorithms.md).
+ * The one-click explanations of every chart and panel. Each says, in the lab's own words, what
+ * is plotted and how to read it, and names the section of the PPO deep dive the lab teaches
+ * (the reference text; the Learn view retells it) it illustrates by its heading; `metrics` names the engine's
+ * metric keys plotted, as real trainers log them (public/docs/algorithms.md). The ranges called
+ * typical are the ones the lab's defaults produce (measured: README, "What changed in the defaults").
  */
 export interface Explanation {
   title: string;
   /** What is drawn and how to read it: short paragraphs. */
   body: string[];
-  /** The passage of the deep dive the chart illustrates. */
+  /** The section of the deep dive the chart illustrates, by its heading. */
   seed: string;
   metrics?: string[];
 }
+
+/** How a section of the deep dive is cited. */
+const section = (heading: string) => `see the section “${heading}”.`;
 
 export const EXPLAIN = {
   ratio: {
     title: 'Ratio histogram',
     body: [
-      "Every completion token of this iteration's update, binned by its importance ratio r = π_θ(token) / π_old(token), measured just before each gradient step. Pick one epoch to see how ratios spread as the policy moves away from π_old over the epochs.",
-      'The shaded band is the clip range [1 − ε, 1 + ε_high]; it follows the ε sliders at once, before the next iteration uses them (dashed lines mark the band this iteration ran with, when different). With 1 epoch and 1 minibatch every ratio is exactly 1: the first gradient step is taken where π_θ = π_old.',
-      'Healthy early training keeps ratios within about [0.7, 1.3]; ratios of 2, 10 or 0.1 mean the step is too large (lower the learning rate or the epochs).',
+      'Each update token of this iteration, counted by its ratio r = π_θ(token) / π_old(token), taken from the forward pass just before each gradient step. Choose an epoch to watch the spread grow as the update drifts away from the policy that sampled the batch.',
+      'The shaded band is [1 − ε, 1 + ε_high]. Its two edges are always bin edges, so each bar is wholly inside the band or wholly outside it. The band follows the ε sliders at once; a dashed pair of lines marks the band the iteration actually used when the two differ.',
+      'With 1 epoch and 1 minibatch every ratio is 1 up to float rounding (|r − 1| ≤ about 1e-6): sampling used a key-value cache and the update a full pass, the same function computed in another order.',
+      'With the default settings most ratios stay inside the band; the smallest and largest single ratios of an iteration are typically around 0.4 and 1.2. A handful of rare tokens further out is normal. When a large share of tokens sits well outside the band (clip fraction above a few percent, ratios of 2 or 0.1 common), each step is too large: lower the learning rate or the epochs.',
     ],
-    seed: 'r_t(θ) = π_θ(o_t | q, o_<t) / π_θold(o_t | q, o_<t) … "how much more/less likely is the sampled token under the new policy," and the clip [1 − ε, 1 + ε] (commonly ε = 0.2, i.e. [0.8, 1.2]) enforces a soft trust region.',
+    seed: section("PPO's clipping mechanism (the soft trust region)"),
     metrics: ['policy/ratio_hist', 'policy/ratio_hist_by_epoch', 'policy/ratio_mean', 'policy/ratio_min', 'policy/ratio_max'],
   },
   clipfrac: {
     title: 'Clip fraction',
     body: [
-      'The share of update tokens that clipping touched, per iteration. Two definitions are in use, and they differ:',
-      'TRL (PPO clipfrac_avg, GRPO clip_ratio): tokens whose gradient is cut, cases 4 and 5 only, split into low (r < 1 − ε with A < 0, case 4) and high (r > 1 + ε_high with A > 0, case 5).',
-      'CleanRL clipfrac: tokens with |r − 1| > ε whatever the sign of A (cases 3–6), so it is never smaller. The engine reports it as one number (not split by side).',
-      'Around 0.005–0.02 early in training is normal; a clip fraction that climbs toward 0.3 says each iteration tries to move further than ε allows.',
+      'The share of update tokens affected by clipping, per iteration. Real trainers use two definitions, and the numbers differ:',
+      'TRL (PPO clipfrac_avg, GRPO clip_ratio): the tokens whose gradient is cut, cases 4 and 5, split into low (r < 1 − ε with A < 0) and high (r > 1 + ε_high with A > 0).',
+      'CleanRL clipfrac: tokens whose ratio lies outside the band whatever the sign of A (cases 3 to 6), so never smaller. The lab also splits it into low (r < 1 − ε) and high (r > 1 + ε_high).',
+      'REINFORCE has no clipping, so every clip fraction is 0 there. With the default settings the TRL clip fraction sits around 0.005–0.02 (median about 0.007 on sort); one that climbs toward 0.1–0.3 means each iteration tries to move much further than ε allows.',
     ],
-    seed: "If A_t > 0, L_t = min(r_t, 1 + ε)A_t: once r_t > 1 + ε, you stop getting more credit … If A_t < 0 … once r_t < 1 − ε, further suppression doesn't pay — floor hit.",
+    seed: section("PPO's clipping mechanism (the soft trust region)"),
     metrics: [
       'policy/clipfrac',
       'policy/clipfrac_low',
@@ -45,107 +50,110 @@ export const EXPLAIN = {
   klPosition: {
     title: 'KL to the reference, by completion position',
     body: [
-      "For this iteration's rollout: the KL of the policy to the frozen reference (the SFT checkpoint) at each completion position, averaged over the completions that reach it.",
-      'Two lines: the sample estimator in use (k1 = −d, k2 = d²/2 or k3 = e^d − 1 − d with d = lp_ref − lp; k1 can go negative on a token) and the exact KL over the whole vocabulary, which the tiny vocabulary makes cheap. The estimator is what the reward or the loss uses; the exact KL is what it estimates.',
+      "For this iteration's rollout: how far the policy has moved from the frozen reference (the SFT checkpoint) at each completion position, averaged over the completions long enough to reach it.",
+      'Two lines. The estimator in use, from d = lp_ref − lp of the sampled token: k1 = −d (unbiased, negative on some tokens), k2 = d²/2 (biased, never negative), k3 = e^d − 1 − d (unbiased, never negative). And the exact KL summed over the whole vocabulary, cheap here because the vocabulary is tiny: the quantity every estimator aims at.',
     ],
-    seed: 'You typically also tether the full distribution to a reference π_ref (often the SFT checkpoint) with a KL guardrail … clipping is the local proxy, KL is the global guardrail.',
+    seed: section('KL regularization and the trust-region view'),
     metrics: ['kl/ref_by_position', 'kl/ref_exact_by_position'],
   },
   klTime: {
     title: 'KL to the reference over iterations, and β',
     body: [
-      "Per token: the estimator's KL averaged over completion tokens (kl/ref_per_token). Per completion: the KL summed over a completion and averaged over the batch (kl/ref, and kl/ref_exact for the exact KL), the quantity adaptive β steers toward its target.",
-      'β (right axis) weighs the KL in the reward (TRL PPO) or in the loss (TRL GRPO). With adaptive β on, β grows while the KL is above the target and shrinks below it, by at most 20% × batch / horizon per iteration. A KL to the reference that stays negative means an estimator or masking bug.',
+      "Per token: the estimator's KL averaged over completion tokens (kl/ref_per_token). Per completion: summed over each completion, averaged over the batch (kl/ref; kl/ref_exact for the exact KL). Adaptive β and its target KL work per completion.",
+      "Where β acts. In the reward (TRL PPO; the default for PPO and REINFORCE): each token earns −β·k before GAE or the return. In the loss (TRL GRPO; the default for GRPO): β·KL is added to the loss, and loss/kl shows the KL term before β, even at β = 0. Under GRPO, KL in the reward changes the groups: it enters each completion's total before the group comparison, so completions with equal task scores get unequal advantages made of KL noise. grpo/frac_reward_zero_std still counts groups by their task scores.",
+      "Value and gradient are different questions. As a number to report, k1 and k3 are unbiased and k2 is not. As a loss term, the gradient decides: k1 has zero expected gradient (it pulls toward nothing); k2 has exactly the gradient of KL(π_θ‖π_ref), so it is the lab's default in the loss; k3 has the gradient of the other direction, KL(π_ref‖π_θ), which still pulls toward the reference but penalises differently (TRL GRPO uses it).",
+      'With adaptive β on, β rises while the KL is above its target and falls below it, by at most 20% × batch / horizon per iteration. A KL to the reference that stays negative points to an estimator or masking bug.',
     ],
-    seed: 'R ← R_raw − β KL(π_θ(·|s_t) ‖ π_ref(·|s_t)) or add an explicit penalty +β E[KL(π_θ ‖ π_ref)] and adapt β to hit a target KL/token.',
-    metrics: ['kl/ref_per_token', 'kl/ref', 'kl/ref_exact', 'beta'],
+    seed: section('KL regularization and the trust-region view'),
+    metrics: ['kl/ref_per_token', 'kl/ref', 'kl/ref_exact', 'beta', 'loss/kl', 'loss/kl_weighted'],
   },
   cases: {
     title: 'The six cases',
     body: [
-      'Each update token falls in one of six cases, by where its ratio r sits against the clip band and by the sign of its advantage A. The min in the clipped objective then picks either r·A (gradient flows) or the constant clipped term (gradient is zero: cases 4 and 5).',
-      'Counts come from the engine: for the minibatch just trained, and summed over the whole iteration (all epochs and minibatches). Tokens with A = 0 carry no signal and are counted apart. With REINFORCE nothing is clipped: the cases are shown for comparison, and gradient flows everywhere.',
+      'Every update token lands in one of six cases, by where its ratio r sits against the clip band and by the sign of its advantage A. The min of the clipped objective then takes either r·A, through which the gradient flows, or the clipped constant, whose gradient is zero (cases 4 and 5). A ratio exactly on a bound counts as inside, as in the float32 arithmetic of the update.',
+      'Counts come from the engine, for the minibatch just trained and summed over the whole iteration. Tokens with A = 0 carry no signal and are counted apart. REINFORCE does not clip: its tokens still fall in the six positions, but in that algorithm cases 4 and 5 do not cut the gradient.',
     ],
-    seed: 'Inside the band, the gradient is the usual REINFORCE direction scaled by r_t A_t; outside, it saturates. This is exactly the "six cases" operational picture popularized in tutorials.',
+    seed: section("PPO's clipping mechanism (the soft trust region)"),
     metrics: ['policy/cases'],
   },
   surrogate: {
     title: 'L(r) for A > 0 and A < 0',
     body: [
-      "The per-token objective L = min(r·A, clip(r, 1 − ε, 1 + ε_high)·A), drawn against r for A = +1 and A = −1 (each token's L scales with |A|). Where the curve is flat the gradient is zero: right of the band for A > 0 (case 5), left of it for A < 0 (case 4). The dashed line is the unclipped r·A.",
-      'Dots are the tokens of the minibatch just trained, placed at their ratio and coloured by the case the engine assigned; the update pushes dots on sloped parts along the slope and leaves dots on flat parts alone. A dashed band previews ε from the sliders when it differs from the ε this minibatch used.',
+      "The per-token objective L = min(r·A, clip(r, 1 − ε, 1 + ε_high)·A) plotted against r for A = +1 and A = −1 (a token's L scales with |A|). Flat stretches have zero gradient: right of the band when A > 0 (case 5), left of it when A < 0 (case 4). The dashed line is the unclipped r·A.",
+      'Dots are the tokens of the minibatch just trained, placed at their ratio and coloured by their case: the update moves dots on a slope and leaves dots on a flat part alone. A dashed band previews the ε of the sliders when it differs from the one this minibatch used.',
     ],
-    seed: 'L_t(θ) = min(r_t A_t, clip(r_t, 1 − ε, 1 + ε) A_t). If A_t > 0, L_t = min(r_t, 1 + ε) A_t … If A_t < 0, L_t = max(r_t, 1 − ε) A_t.',
+    seed: section("PPO's clipping mechanism (the soft trust region)"),
   },
   casesTime: {
     title: 'Cases over iterations',
     body: [
-      "Each case's share of the iteration's update tokens (counts from policy/cases divided by their total), stacked. The clipped cases 4 and 5 together are TRL's clip fraction; cases 3–6 make CleanRL's (for tokens with a signal).",
+      "Each case's share of the iteration's update tokens, stacked. Under PPO and GRPO cases 4 and 5 together are TRL's clip fraction and cases 3 to 6 CleanRL's (among tokens with a signal); under REINFORCE nothing is clipped.",
     ],
-    seed: 'The min-with-clip biases you toward conservative steps on purpose. You give up some local optimality in exchange for lower variance and fewer catastrophic jumps.',
+    seed: section("PPO's clipping mechanism (the soft trust region)"),
     metrics: ['policy/cases'],
   },
   reward: {
     title: 'Reward',
     body: [
-      "The task's reward of the iteration's completions: the mean, and a band of ± one standard deviation across the batch. This is the objective J(θ) that everything else serves; the dotted line is the mean reward at which the task counts as learned.",
+      "The task's score of the iteration's completions: the mean, with a band of ± one standard deviation. Under GRPO the band is TRL's reward_std, the mean of the per-group standard deviations (the spread the group comparison sees); reward/std_batch keeps the std over the whole batch. The dotted line is the mean reward at which the task counts as learned.",
     ],
-    seed: 'The quantity we care about is the expected reward of completions drawn from π_θ: J(θ) = E[R(q, o_1:T)].',
-    metrics: ['reward/mean', 'reward/std'],
+    seed: section('The true objective'),
+    metrics: ['reward/mean', 'reward/std', 'reward/std_batch'],
   },
   entropy: {
     title: 'Entropy',
     body: [
-      "Entropy of the policy's full next-token distribution, averaged over completion tokens of the rollout. It falls as the policy grows confident; a collapse to 0 means it no longer explores. The entropy coefficient c_ent adds a bonus for keeping it up.",
+      "The entropy of the policy's whole next-token distribution, averaged over the rollout's completion tokens. It falls as the policy grows sure of itself; near 0 it no longer explores. The entropy coefficient c_ent rewards keeping it up.",
     ],
-    seed: 'L(θ, φ) = −J_PPO(θ) + c_v E[(V_φ − V̂)²] − c_ent E[H(π_θ)] + β E[KL(π_θ ‖ π_ref)]',
+    seed: section('The composite loss you actually optimize'),
     metrics: ['policy/entropy'],
   },
   value: {
     title: 'Value loss and explained variance',
     body: [
-      'PPO only (GRPO and REINFORCE have no critic). Value loss: 0.5 · mean (V − R)², clipped around the rollout values when value clipping is on. Explained variance 1 − Var(R − V) / Var(R): 1 means the value head predicts the returns, 0 means it does no better than their mean, negative means worse.',
+      'PPO only: GRPO and REINFORCE have no critic. Value loss: ½ · mean (V − R)², and with value clipping ½ · mean of the larger of the clipped and unclipped squared errors. Explained variance 1 − Var(R − V) / Var(R): 1 when the value head predicts the returns, 0 when it does no better than their mean, negative when worse.',
     ],
-    seed: 'The only fragile component here is the critic when rewards are sparse. GRPO keeps everything you see above … but removes the critic.',
+    seed: section('The composite loss you actually optimize'),
     metrics: ['loss/value', 'val/explained_variance'],
   },
   approxkl: {
     title: 'Approx KL to π_old',
     body: [
-      "How far the update moved the policy from the one that sampled the batch: mean((r − 1) − log r) over update tokens (CleanRL approx_kl, the k3 estimator). Around 1e-3 early in training is normal; the early-stop KL ends an iteration's remaining epochs when it passes its target.",
+      'How far the update has moved the policy from the one that sampled the batch, as mean((r − 1) − log r) over update tokens (the k3 estimator, CleanRL approx_kl). policy/approxkl averages every minibatch of the iteration, the first one (where r ≈ 1) included; policy/approxkl_last is the last minibatch alone, the number CleanRL logs.',
+      "The early-stop KL reads the last minibatch's approx KL after each epoch, as CleanRL does, and skips the remaining epochs once it passes its target. With the default settings approx KL is around 1e-3 (median about 0.0014 on sort); a value near 0.01 or above means large steps.",
     ],
-    seed: 'Take a few epochs of updates while monitoring empirical KL/token; stop early or adapt β if KL overshoots.',
-    metrics: ['policy/approxkl'],
+    seed: section('The composite loss you actually optimize'),
+    metrics: ['policy/approxkl', 'policy/approxkl_last'],
   },
   length: {
     title: 'Completion length',
     body: [
-      'Mean number of completion tokens (EOS included) per completion. Watch it under the loss types: with grpo (1/|o| per sequence) long wrong answers are penalised less per token, so lengths can drift; bnpo and dr_grpo weigh every token alike.',
+      'Mean number of completion tokens (EOS included). Watch it across the loss types: with grpo (each sequence averaged over its own length) a long completion gives each of its tokens a smaller weight, so length can drift; bnpo and dr_grpo weigh every token alike.',
     ],
-    seed: "The inner mean 1/|o| Σ_t neutralizes length bias so long completions don't dominate by having more tokens.",
+    seed: section('The composite loss you actually optimize'),
     metrics: ['completions/mean_length'],
   },
   task: {
     title: 'Task diagnostics',
     body: [
-      "Measures the task computes besides its reward, averaged over the batch: e.g. sort's exact (share of completions fully sorted) or sentiment's grammatical (a reward that can be gamed: watch it fall when β = 0).",
+      "Measures the task computes besides its reward, averaged over the batch: sort's exact (share of completions fully sorted), sentiment's grammatical (its reward can be gamed: watch it drop at β = 0).",
     ],
-    seed: 'This is the "real" objective: push the model distribution toward sequences that score higher under your reward.',
+    seed: section('The true objective'),
   },
   tokens: {
     title: 'Token stream',
     body: [
-      'Completions appear token by token as the policy samples them (π_old). Once the rollout is scored each shows its prompt, reward and advantage; during the update each token takes the colour of its case from the latest minibatch that trained it, and a dashed outline marks tokens whose gradient was zero.',
-      'Hover or focus a token for its numbers: log π_old, log π_ref, the KL estimate and the exact KL, the value, the ratio r and advantage A of its last update step. For GRPO the completions of one prompt stand together in a box: their rewards are compared with each other to form the advantages.',
+      'Completions appear token by token as the policy samples them (π_old). Once scored, each shows its prompt, reward and advantage; during the update each token takes the colour of its case from the latest minibatch that trained it, and a dashed outline marks tokens whose gradient was zero.',
+      'Hover or focus a token for its numbers: log π_old, log π_ref, the KL estimate and the exact KL, the value, and the ratio r and advantage A of its last update step. Under GRPO the completions of one prompt share a box: their rewards are compared with each other to form the advantages.',
     ],
-    seed: 'Collect a batch under π_θold; compute rewards; form A_t (broadcast or GAE) and normalize them; compute r_t from frozen vs. current logits; take a few epochs of updates.',
+    seed: section('Importance sampling and where PPO starts to differ'),
   },
   backend: {
     title: 'Backend',
     body: [
-      'The tfjs backend training runs on, in a Web Worker so the page never waits for it. Auto times the same short warm-up of this model on each of WebGPU, WebGL and wasm that the browser offers, keeps the fastest (a GPU is not always faster for a model this small) and remembers the choice in this browser; the list below says what each one measured or why it was skipped. A run replays bit-identically on cpu, wasm and WebGL; across backends numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
+      'The tfjs backend that trains, in a Web Worker so the page never waits on it. Auto runs the same short warm-up of this model on each of WebGPU, WebGL and wasm that the browser offers and keeps the fastest (for a model this small a GPU is not always faster), remembering the choice in this browser; the list below gives what each one measured or why it was skipped. A run replays bit for bit on cpu, wasm and WebGL; across backends the numbers agree closely but not exactly, and WebGPU may differ in the last digit between two runs.',
     ],
-    seed: "We don't regenerate fresh rollouts after every micro-update — the model is huge, and sampling is expensive.",
+    seed: section('Importance sampling and where PPO starts to differ'),
   },
 } satisfies Record<string, Explanation>;
 

@@ -27,6 +27,12 @@ export function Chapter2() {
     const rng = Rng.stream(seed, 'sampling');
     return Array.from({ length: REPS }, () => reinforceEstimate(Z, PAYOFF, n, b, rng));
   }, [n, b, seed]);
+  // The same draws without a baseline, for comparison (same seed, so the same arms).
+  const plain = useMemo(() => {
+    const rng = Rng.stream(seed, 'sampling');
+    return Array.from({ length: REPS }, () => reinforceEstimate(Z, PAYOFF, n, 0, rng).mean[D]!);
+  }, [n, seed]);
+  const plainSpread = Math.sqrt(plain.reduce((s, v) => s + (v - exact[D]!) ** 2, 0) / REPS);
   const first = reps[0]!;
   const dEstimates = reps.map((r) => r.mean[D]!);
   const spreadObserved = Math.sqrt(dEstimates.reduce((s, v) => s + (v - exact[D]!) ** 2, 0) / REPS);
@@ -50,7 +56,7 @@ export function Chapter2() {
         <M>{String.raw`\nabla \log p = \nabla p / p`}</M>, the gradient of a probability can be written as the probability times
         the gradient of its log:
       </p>
-      <Formula display tex={String.raw`\nabla_\theta p_\theta(x) = p_\theta(x)\,\nabla_\theta \log p_\theta(x)`} />
+      <Formula display tex={String.raw`\nabla_\theta p_\theta(x) = p_\theta(x)\;\nabla_\theta \log p_\theta(x)`} />
       <p>
         Put that inside the sum that defines <M>J</M>, and the gradient turns back into an average over samples, which we{' '}
         <em>can</em> estimate from draws of the policy:
@@ -137,6 +143,9 @@ export function Chapter2() {
               testId="ch2-spread"
               note={`measured over ${REPS} runs`}
             />
+            {b !== 0 ? (
+              <Readout label="the same, without a baseline" value={fmt(plainSpread, 3)} testId="ch2-spread-plain" />
+            ) : null}
             <Readout
               label="variance of the estimate, summed over logits"
               value={fmt(variance, 3)}
@@ -158,12 +167,18 @@ export function Chapter2() {
               yLabel="estimate of ∂J/∂z_D"
               hGuides={[{ at: exact[D]!, label: `exact ${fmt(exact[D]!, 3)}` }]}
               series={[]}
-              dots={dEstimates.map((v, i) => ({ x: i, y: v, color: ARM_COLORS[D]!, label: fmt(v, 4) }))}
+              dots={[
+                ...(b !== 0
+                  ? plain.map((v, i) => ({ x: i, y: v, color: 'var(--case0)', label: `no baseline: ${fmt(v, 4)}` }))
+                  : []),
+                ...dEstimates.map((v, i) => ({ x: i, y: v, color: ARM_COLORS[D]!, label: `b = ${fmt(b)}: ${fmt(v, 4)}` })),
+              ]}
               testId="ch2-strip"
             />
             <p className="muted small">
-              Each dot is a whole estimate from N draws. More draws pull the dots toward the exact value (the spread falls as{' '}
-              <M>{String.raw`1/\sqrt N`}</M>); a baseline near <M>J</M> pulls them in at the same N.
+              Each dot is a whole estimate from N draws{b !== 0 ? ' (grey: the same draws without a baseline)' : ''}. More draws
+              pull the dots toward the exact value (the spread falls as <M>{String.raw`1/\sqrt N`}</M>); a baseline near <M>J</M>{' '}
+              pulls them in at the same N.
             </p>
           </div>
         </div>

@@ -19,7 +19,6 @@ export function Chapter3() {
   const [lambda, setLambda] = useState(0.95);
   const [beta, setBeta] = useState(0.05);
   const rows = gaeRows(TRAJ, gamma, lambda, beta);
-  const td = gaeRows(TRAJ, gamma, 0, beta);
   const mc = gaeRows(TRAJ, gamma, 1, beta);
   const T = rows.length;
   const pts = (f: (t: number) => number): [number, number][] => rows.map((_, t) => [t + 1, f(t)]);
@@ -124,9 +123,8 @@ export function Chapter3() {
               yLabel="advantage"
               series={[
                 { label: 'r_t', color: 'var(--series-3)', points: pts((t) => rows[t]!.reward) },
-                { label: 'δ_t', color: 'var(--series-2)', points: pts((t) => rows[t]!.delta) },
+                { label: 'δ_t (= A_t at λ = 0)', color: 'var(--series-2)', points: pts((t) => rows[t]!.delta) },
                 { label: `A_t (λ = ${fmt(lambda, 2)})`, color: 'var(--series-1)', points: pts((t) => rows[t]!.advantage) },
-                { label: 'A_t at λ = 0', color: 'var(--series-4)', dashed: true, points: pts((t) => td[t]!.advantage) },
                 { label: 'A_t at λ = 1', color: 'var(--series-5)', dashed: true, points: pts((t) => mc[t]!.advantage) },
               ]}
               dots={rows.map((r, t) => ({

@@ -36,11 +36,12 @@ export function Chapter4() {
       </p>
       <Formula
         display
-        tex={String.raw`r_t(\theta)=\frac{\pi_\theta(o_t\mid q,o_{<t})}{\pi_{\theta_{\text{old}}}(o_t\mid q,o_{<t})},\qquad \mathbb{E}_{\pi_{\text{old}}}\big[r_t A_t\big]`}
+        tex={String.raw`r_t(\theta) = \dfrac{\pi_\theta(o_t \mid q, o_{<t})}{\pi_{\theta_{\text{old}}}(o_t \mid q, o_{<t})},\qquad \mathbb{E}_{\pi_{\text{old}}}\big[r_t A_t\big]`}
       />
       <p>
-        Before the first step every <M>r_t</M> is exactly 1. The correction for a whole completion would be the product of its
-        token ratios. Its mean is also 1, but its spread multiplies with every token: with{' '}
+        Before the first step every <M>r_t</M> is 1 (in the lab, up to float rounding: sampling and the update reach the same
+        log-probs by different routes). The correction for a whole completion would be the product of its token ratios. Its mean
+        is also 1, but its spread multiplies with every token: with{' '}
         <M>{String.raw`m=\mathbb{E}_{\text{old}}[r^2]=\sum_x \pi_\theta(x)^2/\pi_{\text{old}}(x)`}</M>, one token’s ratio has
         variance <M>m-1</M> while a product of <M>L</M> of them has variance <M>m^L-1</M>. A few dozen tokens of a slightly moved
         policy are enough for most products to be near zero and a rare few to be huge. PPO uses the per-token ratios instead, as

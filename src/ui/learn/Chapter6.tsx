@@ -4,11 +4,11 @@ import type { KlEstimator } from '../../engine/kl';
 import { betaTrace } from '../../learn/beta';
 import { softmax } from '../../learn/categorical';
 import { ESTIMATORS, estimatorGradient, estimatorStats, exactKl, exactKlGradient } from '../../learn/kl';
-import { CHAPTER_LABS } from '../../learn/tryit';
+import { CHAPTER_LABS, labLink } from '../../learn/tryit';
 import { fmt, fmtPercent } from '../format';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
-import { LinePlot, Readout, show, Slider, TryIt, Widget } from './widgets';
+import { LinePlot, Readout, show, Slider, TryIt, useWithBackend, Widget } from './widgets';
 
 /** The reference's logits over five tokens, and the direction the policy drifts in. */
 const REF_LOGITS = [0.5, 0.2, 0, -0.3, -0.8];
@@ -94,6 +94,8 @@ export function Chapter6() {
     [target],
   );
   const last = trace[trace.length - 1]!;
+  const hacked = CHAPTER_LABS[6]();
+  const guarded = useWithBackend({ ...hacked, config: { ...hacked.config, beta: 0.1 } });
   return (
     <Chapter
       n={6}
@@ -209,6 +211,11 @@ export function Chapter6() {
         or turn on adaptive β, and watch the KL chart.
       </p>
       <TryIt setup={CHAPTER_LABS[6]()} />
+      <p className="try-it">
+        <a className="button" href={labLink(guarded)} data-testid="try-it-guarded">
+          The same run with β = {guarded.config.beta}
+        </a>
+      </p>
     </Chapter>
   );
 }

@@ -208,6 +208,16 @@ export function Chapter7() {
             ) : null}
             <button
               type="button"
+              onClick={() => {
+                setCv(run.vfCoef);
+                setCent(run.entCoef);
+              }}
+              data-testid="ch7-run-coefs"
+            >
+              Back to the run’s c_v and c_ent
+            </button>{' '}
+            <button
+              type="button"
               disabled={example}
               onClick={() => {
                 setParam('vfCoef', cv);

@@ -5,7 +5,7 @@ import { CHAPTER_LABS, labLink } from '../../learn/tryit';
 import { fmt } from '../format';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
-import { Bars, Readout, Slider, TryIt, Widget } from './widgets';
+import { Bars, Readout, Slider, TryIt, useWithBackend, Widget } from './widgets';
 
 const START = [1, 0.2, 0.6, 0, 0.9, 0.4];
 
@@ -15,7 +15,7 @@ export function Chapter8() {
   const g = groupResult(rewards);
   const adv = scaled ? g.scaled : g.centered;
   const ppo = CHAPTER_LABS[8]().config;
-  const ppoLink = labLink({ watch: '', config: { ...ppo, algo: 'ppo', group: 1 } });
+  const ppoLink = labLink(useWithBackend({ watch: '', config: { ...ppo, algo: 'ppo', group: 1 } }));
   return (
     <Chapter n={8} title="GRPO: advantages from a group, no critic" cites={['The composite loss you actually optimize']}>
       <p>

@@ -6,6 +6,7 @@
 import { useId, type ReactNode } from 'react';
 import { labLink, type LabSetup } from '../../learn/tryit';
 import { fmt } from '../format';
+import { useLab } from '../store';
 
 /** fmt, with float dust (a sum that should be 0 landing at 1e-17) shown as the 0 it is. */
 export const show = (x: number, digits = 4) => fmt(Math.abs(x) < 1e-12 ? 0 : x, digits);
@@ -60,7 +61,14 @@ export function Readout({ label, value, testId, note }: { label: ReactNode; valu
   );
 }
 
-export function TryIt({ setup }: { setup: LabSetup }) {
+/** The backend belongs to this machine, not to the chapter: a try-it link keeps the one in use. */
+export function useWithBackend(setup: LabSetup): LabSetup {
+  const backend = useLab((s) => s.draft.backend);
+  return { ...setup, config: { ...setup.config, backend } };
+}
+
+export function TryIt({ setup: chapterSetup }: { setup: LabSetup }) {
+  const setup = useWithBackend(chapterSetup);
   return (
     <p className="try-it">
       <a className="button primary" href={labLink(setup)} data-testid="try-it">

@@ -34,7 +34,8 @@ export function Controls() {
   return (
     <aside className="controls" aria-label="Parameters">
       <Welcome />
-      <section>
+      {/* Task and algorithm are part of the run setup: a lesson that hides the setup hides them too. */}
+      <section hidden={hide.has('group-setup')}>
         <h2>Task and algorithm</h2>
         <fieldset>
           <legend className="sr-only">What to train, and how</legend>

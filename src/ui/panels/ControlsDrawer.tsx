@@ -6,8 +6,17 @@
  * in its column (the toggle is hidden, the wrapper takes no box of its own).
  */
 import { useEffect, useRef, type ReactNode } from 'react';
+import { findExperiment } from '../../engine/experiments';
+import type { Route } from '../route';
 
 export const DRAWER_ID = 'controls-drawer';
+
+/** Whether the lab board (and so the drawer) is on the page: the lab, an open experiment or a shared comparison. */
+export function boardInView(route: Route): boolean {
+  if (route.view === 'lab') return true;
+  if (route.view !== 'experiments') return false;
+  return Boolean(route.runs?.length) || (route.experiment !== null && findExperiment(route.experiment) !== undefined);
+}
 
 export function ControlsToggle({ open, onToggle }: { open: boolean; onToggle: () => void }) {
   return (

@@ -57,11 +57,13 @@ function NanActions({ e }: { e: ErrorBanner }) {
 
 function Actions({ e }: { e: ErrorBanner }) {
   const stopped = useLab((s) => s.runState === 'stopped');
+  // Once stopped, only the notice that says so offers the reload; the earlier crashes were handled.
+  const lastCrash = useLab((s) => s.errors.filter((x) => x.kind === 'crash').at(-1)?.id);
   const { applyAndReset, dismissError } = useLab.getState();
   return (
     <div className="banner-actions">
       {e.kind === 'nan' && !stopped ? <NanActions e={e} /> : null}
-      {stopped && e.kind === 'crash' ? (
+      {stopped && e.id === lastCrash ? (
         <button type="button" className="primary" data-testid="reload" onClick={() => location.reload()}>
           Reload the page
         </button>

@@ -44,7 +44,7 @@ export type Panel = keyof typeof PANELS;
 
 /** What `embed=` can show alone: a panel or one of these pairs. */
 export const EMBEDS = {
-  'six-cases': { title: 'Six cases with the token stream', panels: ['panel-six-cases', 'panel-tokens'] },
+  'six-cases': { title: 'Six cases with the token stream', panels: ['panel-tokens', 'panel-six-cases'] },
   tokens: { title: 'Token stream', panels: ['panel-tokens'] },
   'ratio-histogram': { title: 'Ratio histogram', panels: ['panel-ratio-histogram'] },
   clipfrac: { title: 'Clip fraction', panels: ['panel-clipfrac'] },
