@@ -42,6 +42,19 @@ export function samePairShape(a: TransformerShape, b: TransformerShape): boolean
   );
 }
 
+/**
+ * Whether pairing is faster on `backend` for models of `shape`: it halves the kernels but doubles
+ * the multiply-adds. Measured on wasm (2 loaded cores, batch 64, prompt + 6 steps, medians of 7):
+ * d = 32 paired 36 ms against 54 ms alone, d = 64 80 against 71 ms (a wash), d = 128 × 5 layers 407
+ * against 267 ms. So wasm pairs up to d = 64, where the dispatches it saves are worth the most on
+ * a GPU-less laptop; the GPU backends always pair (a dispatch costs more there than these small
+ * products); the cpu backend, bound by arithmetic, never does.
+ */
+export function pairPays(backend: string, shape: TransformerShape): boolean {
+  if (backend === 'webgl' || backend === 'webgpu') return true;
+  return backend === 'wasm' && shape.dModel <= 64;
+}
+
 /** [[a, 0], [0, b]] for a, b [K, M]. */
 function blockDiagonal(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const z = tf.zerosLike(a);

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Transformer, type KVCache, type PolicyModel, type StepOutputs } from './model';
-import { samePairShape, TransformerPair, type PairStep } from './model-pair';
+import { pairPays, samePairShape, TransformerPair, type PairStep } from './model-pair';
 import { logProbs } from './ops';
 import type { Rng } from './rng';
 import type { Task } from './tasks';
@@ -88,7 +88,7 @@ function disposeCache(cache: KVCache): void {
   for (const { k, v } of cache) tf.dispose([k, v]);
 }
 
-/** Two transformers of one shape: one stacked model, half the kernels per token (model-pair.ts). */
+/** Two transformers of one shape: one joined model, half the kernels per token (model-pair.ts). */
 function pairedStepper(policy: Transformer, reference: Transformer, prompts: Int32Array, n: number): Stepper {
   const pair = new TransformerPair(policy, reference);
   let s: PairStep = tidyKeep(() => pair.prefill(prompts, n));
@@ -112,7 +112,7 @@ function pairedStepper(policy: Transformer, reference: Transformer, prompts: Int
   };
 }
 
-/** Any two models (the bandit's table, or shapes that differ): each stepped on its own. */
+/** Any two models (the bandit's table, shapes that differ, or where pairing does not pay): each stepped on its own. */
 function separateStepper(policy: PolicyModel, reference: PolicyModel, prompts: Int32Array, n: number): Stepper {
   const P = prompts.length / n;
   let pol: Step;
@@ -184,7 +184,10 @@ export async function sampleRollout(
   };
   const done = new Uint8Array(n);
   const stepper =
-    policy instanceof Transformer && reference instanceof Transformer && samePairShape(policy.shape, reference.shape)
+    policy instanceof Transformer &&
+    reference instanceof Transformer &&
+    samePairShape(policy.shape, reference.shape) &&
+    pairPays(tf.getBackend(), policy.shape)
       ? pairedStepper(policy, reference, prompts, n)
       : separateStepper(policy, reference, prompts, n);
   const probs = new Float64Array(V);
