@@ -56,7 +56,7 @@ export interface Experiment {
   why: string;
   /** Sections of the PPO deep dive the lab teaches (by heading) that explain it. */
   sections: string[];
-  /** Rough wall-clock for all its runs on wasm in the browser, in seconds. */
+  /** Rough wall-clock for all its runs on wasm in headless Chromium (2 shared cores), in seconds. */
   wasmSeconds: number;
 }
 
@@ -273,7 +273,7 @@ export const EXPERIMENTS: Experiment[] = [
       'prompts of the right difficulty give the groups something to compare. (With the KL in the reward instead, its noise makes ' +
       'tied groups look different, and they "learn" from that noise.)',
     sections: ['Baselines (variance reduction) and "advantage"', 'In PPO specifically'],
-    wasmSeconds: 10,
+    wasmSeconds: 5,
   },
   {
     name: 'approxkl-explodes',
@@ -301,9 +301,11 @@ export const EXPERIMENTS: Experiment[] = [
       'stop the other parameters from moving, and Adam takes steps of about lr whatever the gradient. With a step far too large, ' +
       'the tokens that still have a gradient drag the whole distribution with them: ratios end up far outside the band, approx KL ' +
       'grows by orders of magnitude, and the clip fraction can even fall, because once the policy has moved the other way (r far ' +
-      'below 1 − ε with A > 0, case 1) the clip no longer applies. Lower the learning rate, or stop the epochs early on approx KL.',
+      'below 1 − ε with A > 0, case 3) the clip no longer applies. Here the policy then collapses onto one answer: its ratios ' +
+      'return to 1 and every clip reading to 0, a sign of a wrecked policy, not of a calm one. Lower the learning rate, or stop ' +
+      'the epochs early on approx KL.',
     sections: ["PPO's clipping mechanism (the soft trust region)"],
-    wasmSeconds: 10,
+    wasmSeconds: 5,
   },
   {
     name: 'entropy-collapse',
@@ -337,7 +339,7 @@ export const EXPERIMENTS: Experiment[] = [
       'GRPO-style groups. An entropy bonus (−c_ent·H in the loss) pays the policy for keeping some spread; a KL to the reference ' +
       'holds it near the reference’s spread instead.',
     sections: ['The composite loss you actually optimize'],
-    wasmSeconds: 20,
+    wasmSeconds: 15,
   },
   {
     name: 'length-bias',
@@ -385,31 +387,45 @@ export const EXPERIMENTS: Experiment[] = [
       'differently although the reward ignores it. bnpo and dr_grpo give every token the same weight, so length is no longer a ' +
       'lever for the loss.',
     sections: ['The composite loss you actually optimize'],
-    wasmSeconds: 25,
+    wasmSeconds: 15,
   },
   {
     name: 'reward-hacking',
     title: 'Reward up, outputs worse',
     question: 'The reward goes up but the outputs get worse: what is happening?',
     reports: ['trl #204', 'OpenRLHF #236'],
-    base: { ...SMALL, task: 'sentiment', algo: 'ppo', batch: 16, epochs: 2, minibatches: 2, lr: 0.003, klMode: 'reward' },
+    base: {
+      ...SMALL,
+      seed: 2,
+      task: 'sentiment',
+      algo: 'ppo',
+      batch: 16,
+      epochs: 2,
+      minibatches: 2,
+      lr: 0.003,
+      klMode: 'reward',
+    },
     runs: [
       { id: 'no-guardrail', label: 'β = 0', config: { beta: 0, adaptiveBeta: false } },
       { id: 'guardrail', label: 'β = 0.05', config: { beta: 0.05, adaptiveBeta: false } },
     ],
-    iterations: 12,
+    iterations: 20,
     set: 'the sentiment task (a lexicon reward that repetition can game) at β = 0 and at β = 0.05, the KL in the reward.',
     watch: ['reward/mean', 'task/grammatical', 'kl/ref_exact'],
     signal: {
-      text: 'Over the last 3 iterations task/grammatical is at least 0.1 lower without the guardrail than with it.',
+      text: 'Over the second half of the run task/grammatical is at least 0.25 lower without the guardrail than with it.',
       check: (runs) => {
-        const none = tail(seriesOf(runs, 'no-guardrail', 'task/grammatical'), 3);
-        const kl = tail(seriesOf(runs, 'guardrail', 'task/grammatical'), 3);
-        const rNone = tail(seriesOf(runs, 'no-guardrail', 'reward/mean'), 3);
-        const rKl = tail(seriesOf(runs, 'guardrail', 'reward/mean'), 3);
+        const half = (id: string, key: string) => {
+          const xs = seriesOf(runs, id, key);
+          return mean(xs.slice(Math.floor(xs.length / 2)));
+        };
+        const none = half('no-guardrail', 'task/grammatical');
+        const kl = half('guardrail', 'task/grammatical');
         return {
-          ok: kl - none >= 0.1,
-          measured: `grammatical, last 3 iterations: ${f(none, 2)} at β = 0, ${f(kl, 2)} at β = 0.05 (reward ${f(rNone, 2)} and ${f(rKl, 2)})`,
+          ok: kl - none >= 0.25,
+          measured:
+            `grammatical, second half: ${f(none, 2)} at β = 0, ${f(kl, 2)} at β = 0.05 ` +
+            `(reward ${f(half('no-guardrail', 'reward/mean'), 2)} and ${f(half('guardrail', 'reward/mean'), 2)})`,
         };
       },
     },
@@ -419,7 +435,7 @@ export const EXPERIMENTS: Experiment[] = [
       'away from its style cost something. Without it the policy finds the exploit; with it the reward rises more slowly and the ' +
       'text stays readable.',
     sections: ['KL regularization and the trust-region view'],
-    wasmSeconds: 20,
+    wasmSeconds: 35,
   },
   {
     name: 'approxkl-which',
@@ -448,7 +464,7 @@ export const EXPERIMENTS: Experiment[] = [
       'CleanRL logs the last minibatch’s value, and its early stop compares that with target_kl. A threshold tuned on one ' +
       'definition stops too late or too early under the other: read the ? of early-stop-kl for the one this lab uses.',
     sections: ["PPO's clipping mechanism (the soft trust region)"],
-    wasmSeconds: 10,
+    wasmSeconds: 20,
   },
 ];
 

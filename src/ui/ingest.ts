@@ -6,7 +6,7 @@
 import { LIVE_KEYS, type Config, type LiveKey, type LiveParams } from '../engine/params';
 import type { WorkerEvent } from '../worker/protocol';
 import { scalarsOf } from './data/history';
-import { clearLabData, labData, MAX_LOGGED, MAX_MARKERS } from './data/lab-data';
+import { clearLabData, labData, MAX_MARKERS } from './data/lab-data';
 import { flushCharts, markDirty, publishNow } from './data/frame';
 import { formatParam } from './format';
 import { configErrorsOf } from './slices/config';
@@ -37,7 +37,7 @@ function withLive(draft: Config, config: Config): Config {
 function liveDiff(draft: Config, loaded: Config): Partial<LiveParams> {
   const diff: Record<string, unknown> = {};
   for (const k of LIVE_KEYS) if (draft[k] !== loaded[k]) diff[k] = draft[k];
-  return diff as Partial<LiveParams>;
+  return diff;
 }
 
 export function ingest(e: WorkerEvent): void {
@@ -91,8 +91,6 @@ export function ingest(e: WorkerEvent): void {
       const m = e.metrics;
       labData.history.push(m.iter, scalarsOf(m));
       labData.latest = m;
-      labData.log.push(m);
-      if (labData.log.length > MAX_LOGGED) labData.log.shift();
       const applied = Object.entries(e.applied) as [LiveKey, Config[LiveKey]][];
       if (applied.length) {
         const label = applied.map(([k, v]) => formatParam(k, v)).join(', ');
@@ -112,7 +110,7 @@ export function ingest(e: WorkerEvent): void {
         set({
           draft: shown,
           configErrors: configErrorsOf(shown),
-          inForce: inForce ? ({ ...inForce, ...e.applied } as Config) : inForce,
+          inForce: inForce ? { ...inForce, ...e.applied } : inForce,
           liveEdits: edits,
           timeline: [...timeline, { iteration: m.iter, params: e.applied }],
         });

@@ -36,6 +36,8 @@ async function killSilently(page: Page, crashesBefore: number): Promise<void> {
   await page.waitForFunction((n) => window.ppoLab!.errors().filter((e) => e.kind === 'crash').length > n, crashesBefore, {
     timeout: 30_000,
   });
+  // Back to the page's own limit: a loaded machine may start the new worker slower than 1.5 s.
+  await page.evaluate(() => window.ppoLab!.faults.silenceLimit(60_000));
 }
 
 describe('faults', () => {
@@ -116,7 +118,11 @@ describe('faults', () => {
   });
 
   it('14.4 NaN recovery addresses the visible cause, never repeats what failed, never offers the impossible', async () => {
-    const lab = await openLab('v=1&backend=wasm&algo=grpo&group=4&batch=32&kl-mode=loss&kl-estimator=k3&temperature=0.1');
+    // The issue's link (the same without lr, max-grad-norm and epochs) no longer overflows since padding
+    // is masked before the exp (issue 8.1); a learning rate at its maximum with no clipping still does.
+    const lab = await openLab(
+      'v=1&backend=wasm&algo=grpo&group=4&batch=32&kl-mode=loss&kl-estimator=k3&temperature=0.1&lr=0.1&max-grad-norm=0&epochs=8',
+    );
     const { page } = lab;
     try {
       await waitForBackend(page);

@@ -204,6 +204,15 @@ describe('Learn view', () => {
     expect(await page.getByTestId('welcome').count()).toBe(0);
   });
 
+  it('chapter 6 links to the gallery’s KL experiments, and one opens with its card', async () => {
+    const { page } = lab;
+    await page.goto(url(`view=learn&chapter=6&${BACKEND}`));
+    for (const name of ['negative-kl', 'kl-where', 'reward-hacking']) await page.getByTestId(`experiment-link-${name}`).waitFor();
+    await page.getByTestId('experiment-link-negative-kl').click();
+    await page.getByTestId('experiment-card-negative-kl').waitFor();
+    await expect.poll(() => page.getByTestId('tab-experiments').getAttribute('aria-current')).toBe('page');
+  });
+
   it('a chapter that does not exist shows chapter 1 and says so', async () => {
     const { page } = lab;
     await page.goto(url(`view=learn&chapter=42&${BACKEND}`));

@@ -11,8 +11,6 @@ import { TokenStream } from './token-stream';
 
 /** Enough for a 10,000-iteration run at ≤ 2,000 rows per series (pairs merge past it). */
 export const HISTORY_CAP = 2000;
-/** Full metrics kept per run, for recording a run to compare (experiments/compare.ts); the oldest go first. */
-export const MAX_LOGGED = 1000;
 /** Parameter-change markers kept (the oldest go first). */
 export const MAX_MARKERS = 200;
 
@@ -21,8 +19,6 @@ export const labData = {
   stream: new TokenStream(),
   minibatch: null as CurrentMinibatch | null,
   latest: null as Metrics | null,
-  /** Every iteration's metrics of the current run (bounded), so a finished run can be recorded whole. */
-  log: [] as Metrics[],
   /** Replaced, never mutated, when a marker is added. */
   markers: [] as readonly Marker[],
   /** What changed since the last frame was published. */
@@ -34,7 +30,6 @@ export function clearLabData(): void {
   labData.stream = new TokenStream();
   labData.minibatch = null;
   labData.latest = null;
-  labData.log = [];
   labData.markers = [];
   labData.dirty = { metrics: true, tokens: true, minibatch: true, iteration: true };
 }

@@ -13,7 +13,7 @@ import { decodeLink, encodeLink, type Timeline } from '../../engine/link';
 import type { Metrics } from '../../engine/metrics';
 import { parseConfig, PARAM_KEYS, type Config, type ParamKey } from '../../engine/params';
 import { scalarsOf, type HistoryRow } from '../data/history';
-import { labData } from '../data/lab-data';
+import { runRecord } from '../share/record';
 import { formatParam } from '../format';
 import { useLab } from '../store';
 
@@ -56,10 +56,11 @@ interface CompareState {
   message: string | null;
 }
 
-export const useCompare = create<CompareState>()(() => ({ ...loadStored(), liveId: null }));
-
 let nextId = 1;
 const newId = () => `run-${Date.now().toString(36)}-${nextId++}`;
+
+/** Empty until the saved comparison is read back, at the end of this module. */
+export const useCompare = create<CompareState>()(() => ({ runs: [], liveId: null, message: null }));
 
 function save(runs: RecordedRun[]): void {
   try {
@@ -105,7 +106,7 @@ function recordIteration(m: Metrics): { row: HistoryRow; lists: Record<string, n
 /** The run on screen as a record: the config it was built from, its live edits, every iteration so far (or the first `upTo`). */
 export function recordCurrent(upTo = Infinity): Omit<RecordedRun, 'id' | 'label'> | null {
   const { loaded, timeline } = useLab.getState();
-  const log = labData.log.filter((m) => m.iter <= upTo);
+  const log = runRecord.metrics.filter((m) => m.iter <= upTo);
   if (!loaded || !log.length) return null;
   const parts = log.map(recordIteration);
   return {
@@ -172,6 +173,11 @@ export function overlaysOf(s: CompareState): Overlay[] {
 }
 
 export const useOverlays = (): Overlay[] => useCompare(overlaysOf);
+
+// A new run in the lab (a reset, a new config) is never the pinned one: from then on the pin is drawn as an overlay.
+useLab.subscribe((s, before) => {
+  if (s.loaded !== before.loaded) detachLive();
+});
 
 // ─── Sharing ─────────────────────────────────────────────────────────────────
 
@@ -262,3 +268,5 @@ function loadStored(): { runs: RecordedRun[]; message: string | null } {
     return { runs: [], message: 'the saved comparison could not be read back: it was cleared' };
   }
 }
+
+useCompare.setState(loadStored());

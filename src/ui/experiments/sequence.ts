@@ -5,6 +5,7 @@
  */
 import type { Timeline } from '../../engine/link';
 import type { Config } from '../../engine/params';
+import { runRecord } from '../share/record';
 import { configErrorsOf } from '../slices/config';
 import { useLab, type LabState } from '../store';
 import { clearPinned, detachLive, pin, recordCurrent } from './compare';
@@ -72,6 +73,14 @@ function waitFor(ok: (s: LabState) => boolean, signal: AbortSignal): Promise<voi
 const sameConfig = (a: Config | null, b: Config) => a !== null && JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * Iterations finished, as the events said (the page's run record takes them before the store hears of them): the store's `iteration` is published a frame later,
+ * and a 'paused' status can arrive before it (checked on every store change, i.e. at least every frame).
+ */
+const finished = () => runRecord.metrics.at(-1)?.iter ?? 0;
+/** The last iterations of a run are taken one Step at a time. */
+const STEPPED = 3;
+
+/**
  * Runs the plan; each run for `iterations` iterations. Clears the pinned runs first: the
  * comparison is exactly the plan's runs. Resolves false when cancelled.
  */
@@ -94,10 +103,19 @@ export async function runSequence(
         if (s.iteration !== before.iteration) progress(Math.min(s.iteration, iterations));
       });
       try {
-        useLab.getState().start();
-        await waitFor((s) => s.iteration >= iterations, signal);
-        useLab.getState().pause();
-        await waitFor((s) => s.runState === 'paused', signal);
+        // Run freely, then step the last few: the worker pauses at the end of an iteration, and a fast one can end
+        // before a pause arrives, so stepping them is what makes the live run stop where the pinned ones did.
+        if (iterations > STEPPED) {
+          useLab.getState().start();
+          await waitFor(() => finished() >= iterations - STEPPED, signal);
+          useLab.getState().pause();
+          await waitFor((s) => s.runState === 'paused', signal);
+        }
+        while (finished() < iterations) {
+          const before = finished();
+          useLab.getState().step();
+          await waitFor((s) => s.runState === 'paused' && finished() > before, signal);
+        }
       } finally {
         unsubscribe();
       }
