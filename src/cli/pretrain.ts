@@ -18,7 +18,7 @@ const TABLE_SETTINGS: SftSettings = { steps: 300, batch: 64, lr: 0.05, seed: 123
 const { values } = parseArgs({
   options: { task: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string', default: 'wasm' } },
 });
-const backend = await initNodeBackend(values.backend!);
+const backend = await initNodeBackend(values.backend);
 const tasks = values.task ? [values.task as TaskName] : TASK_NAMES;
 const sizes = values.model ? [values.model as ModelSize] : (Object.keys(MODEL_SIZES) as ModelSize[]);
 await mkdir(PUBLIC_DIR + 'checkpoints', { recursive: true });

@@ -95,7 +95,7 @@ function decodeEdit(raw: string, errors: string[]): TimelineEdit | null {
       }
     }
   }
-  return Object.keys(params).length ? { iteration, params: params as Partial<LiveParams> } : null;
+  return Object.keys(params).length ? { iteration, params: params } : null;
 }
 
 /** Reads the value of a field given (perhaps several times) in the link: the last one counts, and a repeat is reported. */

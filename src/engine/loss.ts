@@ -111,5 +111,5 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
     .add(value.mul(s.critic ? s.vfCoef : 0))
     .sub(entropy.mul(s.entCoef))
     .add(kl.mul(s.klBeta)) as tf.Scalar;
-  return { total, policy, value: value as tf.Scalar, entropy, kl, valueClipfrac: valueClipfrac as tf.Scalar, ratio, lp };
+  return { total, policy, value: value, entropy, kl, valueClipfrac: valueClipfrac, ratio, lp };
 }

@@ -26,7 +26,7 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     return {
       value: tf.gather(t, ids),
       gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) =>
-        tf.matMul(oneHotFloat(savedIds as tf.Tensor1D, vocab), dy as tf.Tensor2D, true, false),
+        tf.matMul(oneHotFloat(savedIds as tf.Tensor1D, vocab), dy, true, false),
     };
   });
   return f(table) as tf.Tensor2D;

@@ -438,7 +438,7 @@ export function parseLiveParams(
     parsed[key] = p.value;
   }
   const errors = checkConfig({ ...base, ...parsed }, taskMaxCompletion);
-  return errors.length ? { ok: false, error: errors.join('; ') } : { ok: true, value: parsed as Partial<LiveParams> };
+  return errors.length ? { ok: false, error: errors.join('; ') } : { ok: true, value: parsed };
 }
 
 /**

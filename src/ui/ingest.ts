@@ -37,7 +37,7 @@ function withLive(draft: Config, config: Config): Config {
 function liveDiff(draft: Config, loaded: Config): Partial<LiveParams> {
   const diff: Record<string, unknown> = {};
   for (const k of LIVE_KEYS) if (draft[k] !== loaded[k]) diff[k] = draft[k];
-  return diff as Partial<LiveParams>;
+  return diff;
 }
 
 export function ingest(e: WorkerEvent): void {
@@ -110,7 +110,7 @@ export function ingest(e: WorkerEvent): void {
         set({
           draft: shown,
           configErrors: configErrorsOf(shown),
-          inForce: inForce ? ({ ...inForce, ...e.applied } as Config) : inForce,
+          inForce: inForce ? { ...inForce, ...e.applied } : inForce,
           liveEdits: edits,
           timeline: [...timeline, { iteration: m.iter, params: e.applied }],
         });

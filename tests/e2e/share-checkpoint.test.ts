@@ -15,7 +15,7 @@ describe('checkpoints', () => {
     const saveFile = async () => {
       const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-checkpoint').click()]);
       expect(file.suggestedFilename()).toMatch(/^ppo-lab-sort-ppo-seed3-iter\d+\.ckpt$/);
-      return readFileSync((await file.path())!);
+      return readFileSync(await file.path());
     };
     try {
       await waitForBackend(page);

@@ -18,7 +18,7 @@ const ITERATIONS = 3;
 /** Clicks a button that downloads a file and returns the file's bytes. */
 async function saved(page: Page, testId: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
-  return readFileSync((await file.path())!);
+  return readFileSync(await file.path());
 }
 
 /** Removes the `time/` keys from JSON lines, touching nothing else. */
@@ -86,11 +86,11 @@ describe('exports', () => {
       await page.getByTestId('export-list-charts').click();
       const row = page.getByTestId('export-chart-reward-chart');
       const [svgFile] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'SVG' }).click()]);
-      const svg = readFileSync((await svgFile.path())!, 'utf8');
+      const svg = readFileSync(await svgFile.path(), 'utf8');
       expect(svg).toMatch(/^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       expect(svg).toContain('<path');
       const [pngFile] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'PNG' }).click()]);
-      const png = readFileSync((await pngFile.path())!);
+      const png = readFileSync(await pngFile.path());
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(png.length).toBeGreaterThan(2000);
       expect(lab.consoleErrors).toEqual([]);

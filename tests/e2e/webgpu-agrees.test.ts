@@ -26,7 +26,7 @@ function scalars(m: Metrics): Map<string, number | null> {
   for (const [k, v] of Object.entries(m)) {
     if (k.startsWith('time/')) continue;
     if (typeof v === 'number' || v === null) out.set(k, v);
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) v.forEach((x, i) => out.set(`${k}[${i}]`, x as number));
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) v.forEach((x, i) => out.set(`${k}[${i}]`, x));
   }
   return out;
 }
@@ -67,7 +67,7 @@ describe('WebGPU', () => {
             expect(gv, where).toBe(cv);
           } else {
             const tolerance = COUNTED.includes(k) ? 1 / tokens[i]! + 1e-9 : 1e-4 * Math.max(1, Math.abs(cv));
-            expect(Math.abs(gv! - cv), where).toBeLessThanOrEqual(tolerance);
+            expect(Math.abs(gv - cv), where).toBeLessThanOrEqual(tolerance);
           }
           compared++;
         }

@@ -12,7 +12,7 @@ const shapes = [[3, 5], [5], [1], [4, 2]];
 function setup(seed: number) {
   const rng = Rng.stream(seed, 'init');
   const values = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()));
-  const make = () => values.map((v, i) => tf.variable(tf.tensor(v, shapes[i]!)));
+  const make = () => values.map((v, i) => tf.variable(tf.tensor(v, shapes[i])));
   const grads = (vars: tf.Variable[]): tf.NamedTensorMap =>
     Object.fromEntries(
       vars.map((x) => [

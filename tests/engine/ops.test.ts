@@ -111,21 +111,13 @@ describe('fused ops', () => {
     for (const activation of ['linear', 'relu'] as const) {
       for (const weight of [w, wVar]) {
         const fused = valueAndGrads((xi, bi) => linear(xi as tf.Tensor2D, weight, bi as tf.Tensor1D, activation), [x, b], probe);
-        const plain = valueAndGrads(
-          (xi, bi) => tf.fused.matMul({ a: xi as tf.Tensor2D, b: weight, bias: bi, activation }),
-          [x, b],
-          probe,
-        );
+        const plain = valueAndGrads((xi, bi) => tf.fused.matMul({ a: xi, b: weight, bias: bi, activation }), [x, b], probe);
         expect(fused.out.dataSync()).toEqual(plain.out.dataSync());
         expect(relativeGap(plain.grads, fused.grads)).toBeLessThan(1e-5);
       }
       // And the weight's own gradient, with the weight as an input.
       const fused = valueAndGrads((xi, wi) => linear(xi as tf.Tensor2D, wi as tf.Tensor2D, null, activation), [x, w], probe);
-      const plain = valueAndGrads(
-        (xi, wi) => tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, activation }),
-        [x, w],
-        probe,
-      );
+      const plain = valueAndGrads((xi, wi) => tf.fused.matMul({ a: xi, b: wi, activation }), [x, w], probe);
       expect(relativeGap(plain.grads, fused.grads)).toBeLessThan(1e-5);
     }
     wVar.dispose();
@@ -137,11 +129,7 @@ describe('fused ops', () => {
     const ids = [4, 0, 4, 2];
     // The ids tensor is an intermediate: tf.valueAndGrads frees it before the backward pass runs.
     const fused = valueAndGrads((t) => gatherRows(t as tf.Tensor2D, tf.tensor1d(ids, 'int32')), [table], probe);
-    const plain = valueAndGrads(
-      (t) => tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), 5).toFloat(), t as tf.Tensor2D),
-      [table],
-      probe,
-    );
+    const plain = valueAndGrads((t) => tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), 5).toFloat(), t), [table], probe);
     expect(fused.out.dataSync()).toEqual(plain.out.dataSync());
     expect(relativeGap(plain.grads, fused.grads)).toBeLessThan(1e-6);
   });

@@ -165,7 +165,7 @@ export function Chapter2() {
               y={[-0.4, 0.5]}
               xLabel={`${REPS} independent runs of N = ${n}`}
               yLabel="estimate of ∂J/∂z_D"
-              hGuides={[{ at: exact[D]!, label: `exact ${fmt(exact[D]!, 3)}` }]}
+              hGuides={[{ at: exact[D]!, label: `exact ${fmt(exact[D], 3)}` }]}
               series={[]}
               dots={[
                 ...(b !== 0

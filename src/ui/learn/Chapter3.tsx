@@ -104,7 +104,7 @@ export function Chapter3() {
                 {rows.map((r, t) => (
                   <tr key={t}>
                     <th scope="row">{t + 1}</th>
-                    <td>{fmt(TRAJ.kl[t]!, 3)}</td>
+                    <td>{fmt(TRAJ.kl[t], 3)}</td>
                     <td>{fmt(r.reward, 3)}</td>
                     <td>{fmt(r.value, 3)}</td>
                     <td>{fmt(r.delta, 3)}</td>

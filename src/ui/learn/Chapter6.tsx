@@ -55,7 +55,7 @@ function EstimatorStrip({ stats, pi, kl }: { stats: ReturnType<typeof estimatorS
                   fillOpacity={0.45}
                   stroke={COLORS[s.kind]}
                 >
-                  <title>{`${s.kind}: token ${x + 1} (π = ${fmt(pi[x]!, 3)}) gives ${fmt(v, 4)}`}</title>
+                  <title>{`${s.kind}: token ${x + 1} (π = ${fmt(pi[x], 3)}) gives ${fmt(v, 4)}`}</title>
                 </circle>
               ))}
               <line x1={cx - col * 0.35} x2={cx + col * 0.35} y1={sy(s.mean)} y2={sy(s.mean)} stroke="var(--fg)" strokeWidth={2}>

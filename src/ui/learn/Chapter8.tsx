@@ -69,7 +69,7 @@ export function Chapter8() {
           <div>
             <Readout label="group mean" value={fmt(g.mean, 3)} testId="ch8-mean" />
             <Readout label="group std" value={fmt(g.std, 3)} testId="ch8-std" />
-            <Readout label={<M>A_1</M>} value={fmt(adv[0]!, 3)} testId="ch8-a1" />
+            <Readout label={<M>A_1</M>} value={fmt(adv[0], 3)} testId="ch8-a1" />
             <Readout
               label="signal"
               value={g.noSignal ? 'none: all rewards equal' : 'yes'}
@@ -81,7 +81,7 @@ export function Chapter8() {
                 label: `${i + 1}`,
                 value: a,
                 color: a >= 0 ? 'var(--series-3)' : 'var(--series-2)',
-                title: `completion ${i + 1}: R = ${fmt(rewards[i]!)}, A = ${fmt(a, 4)}`,
+                title: `completion ${i + 1}: R = ${fmt(rewards[i])}, A = ${fmt(a, 4)}`,
               }))}
               y={scaled ? [-2.5, 2.5] : [-1, 1]}
               testId="ch8-advantages"

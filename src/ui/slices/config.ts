@@ -15,7 +15,6 @@ import {
   parseParam,
   type Config,
   type LiveKey,
-  type LiveParams,
   type ParamKey,
 } from '../../engine/params';
 import { TASKS } from '../../engine/tasks';
@@ -97,7 +96,7 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => ({
       set({ fieldErrors: { ...fieldErrors, [key]: parsed.error } });
       return;
     }
-    const next = { ...draft, [key]: parsed.value } as Config;
+    const next = { ...draft, [key]: parsed.value };
     const otherErrors = { ...fieldErrors };
     delete otherErrors[key];
     if (isLiveKey(key) && loaded && runState !== 'loading') {
@@ -108,7 +107,7 @@ export const createConfigSlice: Slice<ConfigSlice> = (set, get) => ({
         set({ fieldErrors: { ...otherErrors, [key]: refused.join('; ') } });
         return;
       }
-      send({ type: 'set-params', params: { [key]: parsed.value } as Partial<LiveParams> });
+      send({ type: 'set-params', params: { [key]: parsed.value } });
       const edits = { ...get().liveEdits, [key]: { value: parsed.value as Config[LiveKey], queuedFor: null, appliedAt: null } };
       set({ liveEdits: edits });
     }
