@@ -1,9 +1,8 @@
 /**
  * Embed mode (`embed=six-cases`, …, `embed=learn-5`): one panel or one Learn chapter, the
  * page's Start/Pause, sized for an iframe in a course page, with a link that opens the whole
- * lab on the same run. Threaded wasm needs
- * a cross-origin isolated page, which an iframe in an ordinary page is not: then wasm runs
- * single-threaded, and the embed says so.
+ * lab on the same run. Threaded wasm needs a cross-origin isolated page, which an iframe in
+ * an ordinary page is not: then wasm runs single-threaded, and the embed says so.
  */
 import type { ReactNode } from 'react';
 import { ClipFracChart } from '../charts/ClipFracChart';
