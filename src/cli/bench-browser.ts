@@ -1,7 +1,8 @@
 /**
  * `npx tsx src/cli/bench-browser.ts` (or `npm run bench -- --browser`): speed of the lab as a
  * student gets it. Serves the production build, opens it in headless Chromium once per
- * backend, trains the default config in the worker, and reports per backend the median ms
+ * backend, trains the default config in the worker, and reports per backend the median kernels
+ * dispatched per iteration (counted in the worker, as `npm run bench` counts them), the median ms
  * per iteration (rollout, update), tokens/s, the first iteration (shader compilation) and the
  * main thread's long tasks (> 50 ms, PerformanceObserver 'longtask') while training, FLOPs per
  * iteration and GFLOP/s, and, on wasm (the performance target's backend), the seconds from
@@ -30,8 +31,8 @@ declare global {
   interface Window {
     /** Long tasks of the page's main thread, recorded by the bench from document start. */
     __benchLongTasks?: { start: number; duration: number }[];
-    /** When each iteration's metrics reached the page, and its mean reward. */
-    __benchIterations?: { at: number; reward: number }[];
+    /** When each iteration's metrics reached the page, its mean reward and the kernels the worker dispatched. */
+    __benchIterations?: { at: number; reward: number; kernels: number }[];
   }
 }
 
@@ -70,6 +71,8 @@ function distIsFresh(dist: string): boolean {
 export interface BrowserBenchResult {
   backend: BackendName;
   description: string;
+  /** Median kernels the worker dispatched per iteration (the same count as `npm run bench`'s). */
+  kernels_per_iteration: number;
   first_iteration_ms: number;
   rollout_ms: number;
   update_ms: number;
@@ -127,7 +130,8 @@ async function benchBackend(
       window.__benchIterations = [];
       window.ppoLab!.subscribe((e) => {
         if (e.type === 'rollout-token') w.__benchTokenBatches!++;
-        if (e.type === 'iteration') window.__benchIterations!.push({ at: performance.now(), reward: e.metrics['reward/mean'] });
+        if (e.type === 'iteration')
+          window.__benchIterations!.push({ at: performance.now(), reward: e.metrics['reward/mean'], kernels: e.kernels });
       });
       window.ppoLab!.send({ type: 'start' });
       return performance.now();
@@ -143,8 +147,9 @@ async function benchBackend(
       seen = await page.evaluate(() => window.ppoLab!.iterations().length);
       process.stderr.write(`${backend}: iteration ${Math.min(seen, total)}/${total}\n`);
     }
-    const { metrics, t1, longTasks, tokenBatches } = await page.evaluate(() => ({
+    const { metrics, t1, longTasks, tokenBatches, kernels } = await page.evaluate(() => ({
       metrics: window.ppoLab!.iterations(),
+      kernels: (window.__benchIterations ?? []).map((i) => i.kernels),
       t1: performance.now(),
       longTasks: window.__benchLongTasks ?? [],
       tokenBatches: (window as Window & { __benchTokenBatches?: number }).__benchTokenBatches ?? 0,
@@ -158,6 +163,7 @@ async function benchBackend(
     return {
       backend,
       description: info.description,
+      kernels_per_iteration: median(kernels.slice(warmup, total)),
       first_iteration_ms: round(metrics[0]!['time/iteration_ms']),
       rollout_ms: round(median(runs.map((m) => m['time/rollout_ms']))),
       update_ms: round(median(runs.map((m) => m['time/update_ms']))),

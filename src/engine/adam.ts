@@ -9,6 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** `t` as a vector; a 1-D tensor (a bias, a LayerNorm gain) is one already, and a reshape would be one more kernel. */
+const flat = (t: tf.Tensor): tf.Tensor1D => (t.rank === 1 ? t : t.reshape([-1])) as tf.Tensor1D;
+
 export class PackedAdam {
   /** First and second moments, flat over `variables` in order (created at the first step). */
   private m: tf.Variable | null = null;
@@ -42,7 +45,7 @@ export class PackedAdam {
       this.variables.map((v) => {
         const grad = grads[v.name];
         if (!grad) throw new Error(`no gradient for ${v.name}: every trainable weight must reach the loss`);
-        return grad.reshape([-1]);
+        return flat(grad);
       }),
     ) as tf.Tensor1D;
   }
@@ -69,12 +72,12 @@ export class PackedAdam {
       this.m.assign(m);
       this.v.assign(v);
       const step = mHat.div(vHat.sqrt().add(this.epsilon)).mul(-this.learningRate);
-      const updated = step.add(tf.concat(this.variables.map((x) => x.reshape([-1]))));
+      const updated = step.add(tf.concat(this.variables.map(flat)));
       const parts = tf.split(
         updated,
         this.variables.map((x) => x.size),
       );
-      this.variables.forEach((x, i) => x.assign(parts[i]!.reshape(x.shape)));
+      this.variables.forEach((x, i) => x.assign(x.rank === 1 ? parts[i]! : parts[i]!.reshape(x.shape)));
     });
     // The product of two float32 values is exact in a double, so one rounding matches tfjs's float32 mul.
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));

@@ -150,6 +150,18 @@ function addToHistogram(h: HistogramCounts, edges: readonly number[], r: number,
   else h.counts[bin] = h.counts[bin]! + 1;
 }
 
+/**
+ * One token's share of CleanRL's approx KL, (r − 1) − log r, from the update's float32 log-ratio
+ * d = lp_new − lp_old and ratio r = e^d (both as tfjs computed them). Near r = 1 the difference
+ * r − 1 − d is nothing but the float32 rounding of r (about 6e-8), so there a short Taylor series
+ * of e^d − 1 − d gives the value instead. Both branches are plain arithmetic on the tensors'
+ * numbers: the same bits in every JavaScript engine, so the page's figure equals the CLI's.
+ */
+export function approxKlOfToken(d: number, r: number): number {
+  if (Math.abs(d) >= 1e-2) return r - 1 - d;
+  return d * d * (1 / 2 + d * (1 / 6 + d * (1 / 24 + d * (1 / 120 + d * (1 / 720 + d / 5040)))));
+}
+
 /** Per-token classification of one minibatch, as the token stream and `--tokens` show it. */
 export interface TokenCases {
   cases: Uint8Array;
@@ -218,7 +230,7 @@ export class UpdateStats {
         this.ratioSum += r;
         this.ratioMin = Math.min(this.ratioMin, r);
         this.ratioMax = Math.max(this.ratioMax, r);
-        approxKl += r - 1 - logRatio[k]!; // k3 of π_old → π_θ (CleanRL approx_kl)
+        approxKl += approxKlOfToken(logRatio[k]!, r);
         addToHistogram(this.histogram, this.edges, r, this.bandHi);
         addToHistogram(byEpoch, this.edges, r, this.bandHi);
         tokens++;

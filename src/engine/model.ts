@@ -105,6 +105,19 @@ function toVariables(weights: WeightMap, trainable: boolean): Map<string, tf.Var
   return vars;
 }
 
+/** Additive causal mask [n, n], kept (the caller disposes it): 0 on and below the diagonal, -1e9 above. */
+export function causalMask(n: number): tf.Tensor2D {
+  return tf.keep(
+    tf.tidy(
+      () =>
+        tf.linalg
+          .bandPart(tf.ones([n, n]), -1, 0)
+          .sub(1)
+          .mul(1e9) as tf.Tensor2D,
+    ),
+  );
+}
+
 export class Transformer implements PolicyModel {
   readonly kind = 'transformer';
   readonly vocabSize: number;
@@ -149,14 +162,8 @@ export class Transformer implements PolicyModel {
   private mask(length: number): tf.Tensor2D {
     let m = this.masks.get(length);
     if (!m) {
-      m = tf.tidy(
-        () =>
-          tf.linalg
-            .bandPart(tf.ones([length, length]), -1, 0)
-            .sub(1)
-            .mul(1e9) as tf.Tensor2D,
-      );
-      this.masks.set(length, tf.keep(m));
+      m = causalMask(length);
+      this.masks.set(length, m);
     }
     return m;
   }
@@ -246,6 +253,13 @@ export class Transformer implements PolicyModel {
   step(tokens: tf.Tensor1D, pos: number, cache: KVCache) {
     const { h, cache: next } = this.trunk(tokens.reshape([-1, 1]), pos, cache);
     return { ...this.heads(h), cache: next };
+  }
+
+  /** The value head's weights [D, 1] and bias [1], or null for a model without one. */
+  valueHead(): { w: tf.Tensor; b: tf.Tensor } | null {
+    const w = this.p.get('vhead.w');
+    const b = this.p.get('vhead.b');
+    return w && b ? { w, b } : null;
   }
 
   weights(): Map<string, tf.Tensor> {

@@ -8,7 +8,8 @@
  * (never tfjs's multinomial op, which ignores seeds across backends).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KVCache, PolicyModel, StepOutputs } from './model';
+import { Transformer, type KVCache, type PolicyModel, type StepOutputs } from './model';
+import { pairPays, samePairShape, TransformerPair, type PairStep } from './model-pair';
 import { logProbs } from './ops';
 import type { Rng } from './rng';
 import type { Task } from './tasks';
@@ -53,28 +54,100 @@ export interface SampleSettings {
   maxTokens: number;
 }
 
-/** Per-step quantities computed on the device, packed so one download serves the step. */
-function stepStats(pol: StepOutputs, ref: StepOutputs, temperature: number): tf.Tensor1D {
+/** Per-step quantities computed on the device from both models' logits [2, n, V], packed so one download serves the step. */
+function stepStats(out: BothOutputs, temperature: number): tf.Tensor1D {
   return tf.tidy(() => {
-    const lp = logProbs(pol.logits, temperature);
-    const lpRef = logProbs(ref.logits, temperature);
+    const both = logProbs(out.logits, temperature);
+    const [lp, lpRef] = tf.unstack(both) as [tf.Tensor2D, tf.Tensor2D];
     const p = lp.exp();
     const klExact = p.mul(lp.sub(lpRef)).sum(-1);
     const entropy = p.mul(lp).sum(-1).neg();
-    const values = pol.values ?? tf.zerosLike(entropy);
-    return tf.concat([lp.flatten(), lpRef.flatten(), klExact, entropy, values]) as tf.Tensor1D;
+    const values = out.values ?? tf.zerosLike(entropy);
+    // Policy log-probs, then the reference's: the layout of `both` flattened.
+    return tf.concat([both.flatten(), klExact, entropy, values]) as tf.Tensor1D;
   });
+}
+
+/** The last position's outputs of policy and reference: logits [2, n, V] (policy first), the policy's values [n]. */
+type BothOutputs = { logits: tf.Tensor3D; values: tf.Tensor1D | null };
+
+/** Steps policy and reference together, each holding its KV cache. */
+interface Stepper {
+  readonly current: BothOutputs;
+  /** Appends one token per sequence at position `pos`. */
+  advance(tokens: Int32Array, pos: number): void;
+  dispose(): void;
 }
 
 type Step = StepOutputs & { cache: KVCache };
 
-/** tf.tidy that keeps a step's outputs and cache (its types do not admit the null value head of the reference). */
-const tidyStep = (f: () => Step): Step => tf.tidy(f as () => tf.TensorContainer) as unknown as Step;
+/** tf.tidy that keeps its outputs and cache (its types do not admit the null value head of the reference). */
+const tidyKeep = <S>(f: () => S): S => tf.tidy(f as () => tf.TensorContainer) as unknown as S;
 
-function disposeStep(s: Step): void {
-  s.logits.dispose();
-  s.values?.dispose();
-  for (const { k, v } of s.cache) tf.dispose([k, v]);
+function disposeCache(cache: KVCache): void {
+  for (const { k, v } of cache) tf.dispose([k, v]);
+}
+
+/** Two transformers of one shape: one joined model, half the kernels per token (model-pair.ts). */
+function pairedStepper(policy: Transformer, reference: Transformer, prompts: Int32Array, n: number): Stepper {
+  const pair = new TransformerPair(policy, reference);
+  let s: PairStep = tidyKeep(() => pair.prefill(prompts, n));
+  const free = (x: PairStep) => {
+    tf.dispose([x.logits, ...(x.values ? [x.values] : [])]);
+    disposeCache(x.cache);
+  };
+  return {
+    get current() {
+      return s;
+    },
+    advance(tokens, pos) {
+      const prev = s;
+      s = tidyKeep(() => pair.step(tokens, pos, prev.cache));
+      free(prev);
+    },
+    dispose() {
+      free(s);
+      pair.dispose();
+    },
+  };
+}
+
+/** Any two models (the bandit's table, shapes that differ, or where pairing does not pay): each stepped on its own. */
+function separateStepper(policy: PolicyModel, reference: PolicyModel, prompts: Int32Array, n: number): Stepper {
+  const P = prompts.length / n;
+  let pol: Step;
+  let ref: Step;
+  const stack = () => tf.tidy(() => tf.stack([pol.logits, ref.logits]) as tf.Tensor3D);
+  const free = (x: Step) => {
+    tf.dispose([x.logits, ...(x.values ? [x.values] : [])]);
+    disposeCache(x.cache);
+  };
+  const promptTensor = tf.tensor2d(prompts, [n, P], 'int32');
+  pol = tidyKeep(() => policy.prefill(promptTensor));
+  ref = tidyKeep(() => reference.prefill(promptTensor));
+  promptTensor.dispose();
+  let current: BothOutputs = { logits: stack(), values: pol.values };
+  return {
+    get current() {
+      return current;
+    },
+    advance(tokens, pos) {
+      const [prevPol, prevRef] = [pol, ref];
+      const input = tf.tensor1d(tokens, 'int32');
+      pol = tidyKeep(() => policy.step(input, pos, prevPol.cache));
+      ref = tidyKeep(() => reference.step(input, pos, prevRef.cache));
+      input.dispose();
+      current.logits.dispose();
+      free(prevPol);
+      free(prevRef);
+      current = { logits: stack(), values: pol.values };
+    },
+    dispose() {
+      current.logits.dispose();
+      free(pol);
+      free(ref);
+    },
+  };
 }
 
 /**
@@ -110,14 +183,17 @@ export async function sampleRollout(
     scores: new Float32Array(n),
   };
   const done = new Uint8Array(n);
-  const promptTensor = tf.tensor2d(prompts, [n, P], 'int32');
-  let pol = tidyStep(() => policy.prefill(promptTensor));
-  let ref = tidyStep(() => reference.prefill(promptTensor));
-  promptTensor.dispose();
+  const stepper =
+    policy instanceof Transformer &&
+    reference instanceof Transformer &&
+    samePairShape(policy.shape, reference.shape) &&
+    pairPays(tf.getBackend(), policy.shape)
+      ? pairedStepper(policy, reference, prompts, n)
+      : separateStepper(policy, reference, prompts, n);
   const probs = new Float64Array(V);
   try {
     for (let t = 0; t < T; t++) {
-      const packed = stepStats(pol, ref, settings.temperature);
+      const packed = stepStats(stepper.current, settings.temperature);
       const s = (await packed.data()) as Float32Array;
       packed.dispose();
       const next = new Int32Array(n).fill(pad);
@@ -152,17 +228,10 @@ export async function sampleRollout(
         });
       }
       if (t === T - 1 || done.every(Boolean)) break;
-      const input = tf.tensor1d(next, 'int32');
-      const [prevPol, prevRef] = [pol, ref];
-      pol = tidyStep(() => policy.step(input, P + t, prevPol.cache));
-      ref = tidyStep(() => reference.step(input, P + t, prevRef.cache));
-      input.dispose();
-      disposeStep(prevPol);
-      disposeStep(prevRef);
+      stepper.advance(next, P + t);
     }
   } finally {
-    disposeStep(pol);
-    disposeStep(ref);
+    stepper.dispose();
   }
   for (let i = 0; i < n; i++) {
     const prompt = Array.from(prompts.subarray(i * P, (i + 1) * P));

@@ -196,9 +196,10 @@ export type WorkerEvent =
   | { type: 'minibatch'; iteration: number; data: MinibatchData }
   /**
    * `applied`: the live parameters that took effect at this iteration (empty when none);
-   * `numTensors`: tfjs tensors alive in the worker after it (flat over a run unless something leaks).
+   * `numTensors`: tfjs tensors alive in the worker after it (flat over a run unless something leaks);
+   * `kernels`: tfjs kernels the worker dispatched during it (the browser bench's kernel count).
    */
-  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number }
+  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number; kernels: number }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
   /** A saved policy file (engine/policy-checkpoint.ts). */
   | { type: 'checkpoint'; bytes: ArrayBuffer; iteration: number; fileName: string }

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, kindOf, NonFiniteLossError } from '../engine/errors';
+import { KernelCounter } from '../engine/kernel-count';
 import { Trainer, type CheckpointLoader, type TrainerHooks } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
 import { effective, parseConfig, parseLiveParams, type Config, type LiveParams } from '../engine/params';
@@ -67,6 +68,8 @@ export class TrainingSession {
   /** The config in force: the loaded one plus every live edit queued or applied (what reset rebuilds). */
   private config: Config | null = null;
   private backend: { requested: BackendRequest; info: BackendInfo } | null = null;
+  /** Counts the kernels of the backend in use, for the iteration event's `kernels` (see bench-browser.ts). */
+  private kernels: KernelCounter | null = null;
   private running = false;
   /** Iterations left before pausing: null while running freely (start), a count after `step`. */
   private stepsLeft: number | null = null;
@@ -106,6 +109,8 @@ export class TrainingSession {
     this.running = false;
     this.trainer?.dispose();
     this.trainer = null;
+    this.kernels?.dispose();
+    this.kernels = null;
     this.outbox.dispose();
   }
 
@@ -182,6 +187,7 @@ export class TrainingSession {
       let metrics: Metrics;
       this.iterationStart = this.clock.now();
       this.progressShown = false;
+      const kernelsBefore = this.kernels?.total ?? 0;
       try {
         metrics = await trainer.step();
       } catch (e) {
@@ -204,7 +210,8 @@ export class TrainingSession {
       }
       const applied = this.appliedAt.get(metrics.iter) ?? {};
       this.appliedAt.delete(metrics.iter);
-      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors });
+      const kernels = (this.kernels?.total ?? 0) - kernelsBefore;
+      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors, kernels });
       if (this.progressShown) this.status('running');
       if (this.stepsLeft !== null && --this.stepsLeft <= 0) this.running = false;
     }
@@ -228,6 +235,8 @@ export class TrainingSession {
       if (!this.backend || this.backend.requested !== config.backend) {
         const info = await this.host.selectBackend(config.backend, (message) => this.status('loading', { message }), config);
         this.backend = { requested: config.backend, info };
+        this.kernels?.dispose();
+        this.kernels = new KernelCounter(info.name);
         if (info.fallback) {
           const why = info.skipped.find((s) => s.name === config.backend)?.reason ?? 'it did not start';
           this.error(

@@ -1,7 +1,8 @@
 /**
  * Checkpoints: the policy saved from the page loads back (same weights, config, iteration:
  * saving again gives the same file), training goes on from it, and a corrupt file is
- * refused with what is wrong while the run goes on untouched.
+ * refused with what is wrong while the run goes on untouched. Loaded to compare, the run on
+ * screen is pinned first and overlaid on the charts of the run that goes on from the file.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -51,6 +52,47 @@ describe('checkpoints', () => {
       expect(m!.iter).toBe(3);
       expect(m!['kl/ref_exact']).toBeGreaterThan(0);
       expect(await page.evaluate(() => window.ppoLab!.errors().filter((e) => e.kind === 'checkpoint'))).toEqual([]);
+      expect(lab.consoleErrors).toEqual([]);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('load to compare: the run on screen is pinned and overlaid on the run that goes on from the file', async () => {
+    const lab = await openLab(linkFor({ ...TINY, backend: 'wasm' }));
+    const { page } = lab;
+    const step = async (n: number) => {
+      await page.getByTestId('step').click();
+      return waitForIterations(page, n);
+    };
+    try {
+      await waitForBackend(page);
+      await step(1);
+      await step(2);
+      await page.getByTestId('share-menu').click();
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-checkpoint').click()]);
+      await step(3);
+      await step(4);
+      // Back to iteration 2 to compare: the four-iteration run is pinned, the new one starts empty.
+      await page.getByTestId('load-checkpoint-compare').setInputFiles({
+        name: 'at2.ckpt',
+        mimeType: 'application/octet-stream',
+        buffer: readFileSync((await file.path())!),
+      });
+      await page.waitForFunction(() => window.ppoLab!.iterations().length === 0 && window.ppoLab!.state() === 'ready');
+      expect(await page.getByTestId('checkpoint-message').textContent()).toMatch(/The run before it is pinned/);
+      expect(await page.locator('[data-testid=pinned-runs] li').allTextContents()).toEqual([
+        expect.stringMatching(/^the run before loading at2\.ckpt×$/),
+      ]);
+
+      const [m] = await step(1);
+      expect(m!.iter).toBe(3);
+      // Every time chart overlays the pinned run, named in its legend, with its own iteration 3 beside the new one.
+      const charts = await page.locator('.time-chart').count();
+      const legends = page.locator('.time-chart [data-testid=pinned-legend]');
+      await expect.poll(() => legends.count()).toBe(charts);
+      expect(await legends.first().textContent()).toContain('the run before loading at2.ckpt');
+      expect(await legends.first().locator('.legend-value').textContent()).toMatch(/\d/);
       expect(lab.consoleErrors).toEqual([]);
     } finally {
       await lab.close();

@@ -1,6 +1,7 @@
 /**
  * Scrubbing back: the timeline under the charts shows a past iteration's ratio histogram,
- * six-case counts, KL by position and completions, then returns to live.
+ * six-case counts, KL by position and completions, with a marker on every time chart, then
+ * returns to live.
  */
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/engine/metrics';
@@ -29,11 +30,19 @@ describe('scrub', () => {
       expect(await caseCounts(page)).toEqual(CASES.map((c) => String(past['policy/cases'][c])));
       expect(await page.getByTestId('token-phase').textContent()).toMatch(/^iteration 2 /);
       expect(await page.locator('[data-testid=token-stream] .tok[data-case]').count()).toBeGreaterThan(0);
+      // Every time chart marks the iteration in view.
+      const charts = await page.locator('.time-chart').count();
+      expect(charts).toBeGreaterThan(0);
+      const marks = page.locator('.time-chart .scrub-marker');
+      await expect.poll(() => marks.count()).toBe(charts);
+      const labels = await page.locator('.time-chart svg text.scrub-label').allTextContents();
+      expect(labels).toEqual(Array<string>(charts).fill('shown: 2'));
 
       await page.getByTestId('scrub-live').click();
       await expect.poll(() => page.getByTestId('ratio-readout').textContent()).toMatch(/^iteration 4/);
       expect(await caseCounts(page)).toEqual(CASES.map((c) => String(metrics[3]!['policy/cases'][c])));
       expect(await page.getByTestId('token-phase').textContent()).toMatch(/^iteration 4 /);
+      await expect.poll(() => marks.count()).toBe(0);
       expect(lab.consoleErrors).toEqual([]);
     } finally {
       await lab.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clipCase } from '../../src/engine/cases';
-import { ratioBinEdges, UpdateStats } from '../../src/engine/metrics';
+import { approxKlOfToken, ratioBinEdges, UpdateStats } from '../../src/engine/metrics';
 
 describe('ratio histogram bins (issue 8.9)', () => {
   it.each([
@@ -63,5 +63,22 @@ describe('the explanations match the engine (issue 8.7)', () => {
     expect(EXPLAIN.clipfrac.body.join(' ')).toMatch(/CleanRL[^]*splits it into low[^]*and high/);
     expect(PARAMS.targetKl.doc).toMatch(/summed over a completion/);
     expect(all).not.toMatch(/target KL per token|KL\/token/);
+  });
+});
+
+describe('approx KL of one token', () => {
+  it('is e^d − 1 − d, to double precision near d = 0 where the float32 ratio carries only rounding', () => {
+    for (const d of [1e-7, -3e-6, 2e-4, -5e-3, 9e-3]) {
+      const exact = Math.expm1(d) - d;
+      expect(Math.abs(approxKlOfToken(d, Math.fround(Math.exp(d))) - exact)).toBeLessThan(1e-15 + exact * 1e-9);
+    }
+  });
+
+  it('uses the ratio itself away from 0, where float32 rounding is small beside the value', () => {
+    for (const d of [-2, -0.3, 0.05, 1.5]) {
+      const r = Math.fround(Math.exp(d));
+      expect(approxKlOfToken(d, r)).toBe(r - 1 - d);
+      expect(approxKlOfToken(d, r)).toBeCloseTo(Math.expm1(d) - d, 6);
+    }
   });
 });

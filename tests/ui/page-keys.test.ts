@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageQuery, parsePageKeys } from '../../src/ui/share/page-keys';
+import { embedTitle, pageQuery, parsePageKeys } from '../../src/ui/share/page-keys';
 
 describe('classroom and embed keys', () => {
   it('splits hide, lock and embed off the query and keeps the rest for the route and the lab link', () => {
@@ -23,6 +23,22 @@ describe('classroom and embed keys', () => {
     expect(p.messages[3]).toMatch(/^embed: "everything" ignored/);
   });
 
+  it('accepts a Learn chapter as learn-N and reports any other learn- name or a name the object prototype has', () => {
+    const ok = parsePageKeys('embed=learn-5');
+    expect(ok.mode.embed).toBe('learn-5');
+    expect(embedTitle(ok.mode.embed!)).toBe('Learn, chapter 5: Clipped surrogate, six cases');
+    expect(ok.messages).toEqual([]);
+    for (const bad of ['learn-0', 'learn-9', 'learn-05', 'learn-x', 'learn-']) {
+      const p = parsePageKeys(`embed=${bad}`);
+      expect(p.mode.embed).toBeNull();
+      expect(p.messages).toEqual([`embed: "${bad}" ignored: a Learn chapter is learn-1 to learn-8; the whole lab is shown`]);
+    }
+    const proto = parsePageKeys('embed=toString&hide=constructor');
+    expect(proto.mode.embed).toBeNull();
+    expect([...proto.mode.hide]).toEqual([]);
+    expect(proto.messages).toHaveLength(2);
+  });
+
   it('says when a locked value is out of range and the default is locked instead', () => {
     const p = parsePageKeys('lock=eps&eps=3');
     expect([...p.mode.lock]).toEqual(['eps']);
@@ -34,5 +50,6 @@ describe('classroom and embed keys', () => {
     const p = parsePageKeys(q);
     expect(pageQuery(p.mode)).toBe(q);
     expect(parsePageKeys(pageQuery(p.mode)).mode).toEqual(p.mode);
+    expect(pageQuery(parsePageKeys('embed=learn-3').mode)).toBe('embed=learn-3');
   });
 });

@@ -193,7 +193,7 @@ describe('training client', () => {
     };
     current().emit(
       { type: 'rollout-token', iteration: 1, batch },
-      { type: 'iteration', metrics: { iter: 1 } as never, applied: {}, numTensors: 5 },
+      { type: 'iteration', metrics: { iter: 1 } as never, applied: {}, numTensors: 5, kernels: 0 },
       { type: 'error', kind: 'nan', message: 'm', iteration: 2 },
     );
     expect(lab.backend()).toEqual(backend);
@@ -212,7 +212,7 @@ describe('training client', () => {
     const lab = installAutomation(client, {});
     current().emit(ready());
     for (let i = 1; i <= MAX_ITERATIONS + 10; i++)
-      current().emit({ type: 'iteration', metrics: { iter: i } as never, applied: {}, numTensors: 40 });
+      current().emit({ type: 'iteration', metrics: { iter: i } as never, applied: {}, numTensors: 40, kernels: 0 });
     expect(lab.iterationCount()).toBe(MAX_ITERATIONS + 10);
     expect(lab.iterations()).toHaveLength(MAX_ITERATIONS);
     expect(lab.iterations()[0]).toEqual({ iter: 11 });

@@ -359,4 +359,23 @@ describe('training session', () => {
     expect(new Set(counts.slice(1)).size).toBe(1);
     session.dispose();
   });
+
+  it('each iteration event counts the kernels the worker dispatched during it, and the count stops with the session', async () => {
+    const { session, log, send, until } = makeSession();
+    send({ type: 'load-config', config: tiny });
+    send({ type: 'step' });
+    await until(() => log.of('iteration').length === 1, 'one iteration');
+    const kernels = log.of('iteration')[0]!.kernels;
+    // At least one kernel per sampled token of the batch, and the count is an integer.
+    expect(kernels).toBeGreaterThan(log.of('iteration')[0]!.metrics['completions/max_length']);
+    expect(Number.isInteger(kernels)).toBe(true);
+    session.dispose();
+    // Disposing restores the backend's own kernels: a new session counts from its own start.
+    const again = makeSession();
+    again.send({ type: 'load-config', config: tiny });
+    again.send({ type: 'step' });
+    await again.until(() => again.log.of('iteration').length === 1, 'one iteration');
+    expect(again.log.of('iteration')[0]!.kernels).toBe(kernels);
+    again.session.dispose();
+  });
 });

@@ -6,7 +6,8 @@
  * recharts draws the frame; the series are paths in a layer of their own (layers.tsx), and
  * the axis bounds snap to round numbers (nice.ts), so a new iteration usually redraws only
  * the paths. Pinned runs (experiments/compare.ts) are drawn under the live one on the same
- * axes, one colour per run, and named in the legend.
+ * axes, one colour per run, and named in the legend. While the student scrubs back
+ * (share/scrub.ts), a solid line marks the iteration the per-iteration panels show.
  */
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceLine, XAxis, YAxis } from 'recharts';
@@ -14,6 +15,7 @@ import type { HistoryRow } from '../data/history';
 import { useOverlays, type Overlay } from '../experiments/compare';
 import { fmt, fmtExact } from '../format';
 import type { Marker } from '../slices/metrics';
+import { useLab } from '../store';
 import { AXIS, axisLabel, iterationLabel, markerLines, useAxisWidth } from './common';
 import { HoverContext, HoverLayer, LayerContext, SeriesLayer, type LayerData, type Row } from './layers';
 import { iterationDomain, niceDomain } from './nice';
@@ -90,6 +92,7 @@ export function TimeChart(p: TimeChartProps) {
   const latest = useMemo(() => ({ rows: p.rows, markers: p.markers }), [p.rows, p.markers]);
   const { rows, markers } = useShown(latest);
   const overlays = useOverlays();
+  const scrubbed = useLab((s) => s.scrub?.iteration ?? null);
   const [hovered, setHovered] = useState<number | null>(null);
   const left = p.series.filter((s) => s.axis !== 'right').map((s) => s.key);
   const right = p.series.filter((s) => s.axis === 'right').map((s) => s.key);
@@ -135,6 +138,7 @@ export function TimeChart(p: TimeChartProps) {
             height={p.height ?? '12rem'}
             tickFormat={p.tickFormat ?? defaultTick}
             pinned={pinned}
+            scrubbed={scrubbed}
           />
         </HoverContext>
       </LayerContext>
@@ -163,6 +167,8 @@ interface FrameProps {
   tickFormat: (v: number) => string;
   /** Pinned runs, drawn under the live one. */
   pinned: LayerData[];
+  /** The past iteration scrubbed to; null when live. */
+  scrubbed: number | null;
 }
 
 /** The recharts frame: axes, grid, reference lines and markers, and the data layers inside. */
@@ -223,6 +229,22 @@ const Frame = memo(function Frame(p: FrameProps) {
         />
       ))}
       {markerEls}
+      {p.scrubbed === null ? null : (
+        <ReferenceLine
+          x={p.scrubbed}
+          yAxisId="left"
+          className="scrub-marker"
+          stroke="var(--accent)"
+          strokeWidth={2}
+          ifOverflow="discard"
+          label={{
+            value: `shown: ${p.scrubbed}`,
+            position: 'insideBottomRight',
+            fill: 'var(--accent)',
+            className: 'scrub-label',
+          }}
+        />
+      )}
       {p.pinned.map((layer, i) => (
         <LayerContext key={i} value={layer}>
           <SeriesLayer />

@@ -6,6 +6,7 @@ import { softmax } from '../../learn/categorical';
 import { ESTIMATORS, estimatorGradient, estimatorStats, exactKl, exactKlGradient } from '../../learn/kl';
 import { CHAPTER_LABS, labLink } from '../../learn/tryit';
 import { fmt, fmtPercent } from '../format';
+import { useLabLinkTarget } from '../share/page-mode';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
 import { LinePlot, Readout, show, Slider, TryIt, useWithBackend, Widget } from './widgets';
@@ -96,6 +97,7 @@ export function Chapter6() {
   const last = trace[trace.length - 1]!;
   const hacked = CHAPTER_LABS[6]();
   const guarded = useWithBackend({ ...hacked, config: { ...hacked.config, beta: 0.1 } });
+  const linkTarget = useLabLinkTarget();
   return (
     <Chapter
       n={6}
@@ -212,7 +214,7 @@ export function Chapter6() {
       </p>
       <TryIt setup={CHAPTER_LABS[6]()} />
       <p className="try-it">
-        <a className="button" href={labLink(guarded)} data-testid="try-it-guarded">
+        <a className="button" href={labLink(guarded)} {...linkTarget} data-testid="try-it-guarded">
           The same run with β = {guarded.config.beta}
         </a>
       </p>

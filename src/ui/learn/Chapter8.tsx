@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { groupResult } from '../../learn/group';
 import { CHAPTER_LABS, labLink } from '../../learn/tryit';
 import { fmt } from '../format';
+import { useLabLinkTarget } from '../share/page-mode';
 import { Chapter } from './Chapter';
 import { Formula, M } from './Formula';
 import { Bars, Readout, Slider, TryIt, useWithBackend, Widget } from './widgets';
@@ -16,6 +17,7 @@ export function Chapter8() {
   const adv = scaled ? g.scaled : g.centered;
   const ppo = CHAPTER_LABS[8]().config;
   const ppoLink = labLink(useWithBackend({ watch: '', config: { ...ppo, algo: 'ppo', group: 1 } }));
+  const linkTarget = useLabLinkTarget();
   return (
     <Chapter n={8} title="GRPO: advantages from a group, no critic" cites={['The composite loss you actually optimize']}>
       <p>
@@ -96,7 +98,7 @@ export function Chapter8() {
       </p>
       <TryIt setup={CHAPTER_LABS[8]()} />
       <p className="try-it">
-        <a className="button" href={ppoLink} data-testid="try-it-ppo">
+        <a className="button" href={ppoLink} {...linkTarget} data-testid="try-it-ppo">
           The same task with PPO and GAE
         </a>
       </p>

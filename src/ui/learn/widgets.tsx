@@ -6,6 +6,7 @@
 import { useId, type ReactNode } from 'react';
 import { labLink, type LabSetup } from '../../learn/tryit';
 import { fmt } from '../format';
+import { useLabLinkTarget } from '../share/page-mode';
 import { useLab } from '../store';
 
 /** fmt, with float dust (a sum that should be 0 landing at 1e-17) shown as the 0 it is. */
@@ -69,9 +70,10 @@ export function useWithBackend(setup: LabSetup): LabSetup {
 
 export function TryIt({ setup: chapterSetup }: { setup: LabSetup }) {
   const setup = useWithBackend(chapterSetup);
+  const linkTarget = useLabLinkTarget();
   return (
     <p className="try-it">
-      <a className="button primary" href={labLink(setup)} data-testid="try-it">
+      <a className="button primary" href={labLink(setup)} {...linkTarget} data-testid="try-it">
         Try it in the lab
       </a>{' '}
       <span className="muted">

@@ -1,8 +1,8 @@
 /**
- * Embed mode (`embed=six-cases`, …): one panel, its own Start/Pause, sized for an iframe in
- * a course page, with a link that opens the whole lab on the same run. Threaded wasm needs
- * a cross-origin isolated page, which an iframe in an ordinary page is not: then wasm runs
- * single-threaded, and the embed says so.
+ * Embed mode (`embed=six-cases`, …, `embed=learn-5`): one panel or one Learn chapter, the
+ * page's Start/Pause, sized for an iframe in a course page, with a link that opens the whole
+ * lab on the same run. Threaded wasm needs a cross-origin isolated page, which an iframe in
+ * an ordinary page is not: then wasm runs single-threaded, and the embed says so.
  */
 import type { ReactNode } from 'react';
 import { ClipFracChart } from '../charts/ClipFracChart';
@@ -11,11 +11,13 @@ import { RatioHistogram } from '../charts/RatioHistogram';
 import { RewardChart } from '../charts/ScalarCharts';
 import { SixCases } from '../charts/SixCases';
 import { ErrorBoundary } from '../ErrorBoundary';
+import { CHAPTERS } from '../learn/chapters';
+import '../learn/learn.css';
 import { ErrorBanners } from '../panels/ErrorBanners';
 import { RunButtons } from '../panels/RunButtons';
 import { TokenStreamPanel } from '../panels/TokenStream';
 import { useLab } from '../store';
-import { EMBEDS, parsePageKeys, type Embed, type Panel } from './page-keys';
+import { chapterOf, EMBEDS, embedTitle, isLearnEmbed, parsePageKeys, type Embed, type Panel } from './page-keys';
 
 const PANEL_VIEWS: Partial<Record<Panel, () => ReactNode>> = {
   'panel-six-cases': () => <SixCases />,
@@ -44,13 +46,24 @@ export function IsolationNotice() {
   );
 }
 
+/** One Learn chapter without the chapter list and the pager: the chapter is the lesson. */
+function LearnChapter({ n }: { n: number }) {
+  const Body = CHAPTERS.find((c) => c.n === n)?.component;
+  return Body ? (
+    <ErrorBoundary area="learn">
+      <div className="learn-main learn-embed">
+        <Body />
+      </div>
+    </ErrorBoundary>
+  ) : null;
+}
+
 export function EmbedView({ embed }: { embed: Embed }) {
   const iteration = useLab((s) => s.iteration);
-  const spec = EMBEDS[embed];
   return (
     <div className="embed" data-testid="embed">
       <header className="embed-head">
-        <strong>{spec.title}</strong>
+        <strong>{embedTitle(embed)}</strong>
         <RunButtons />
         <span className="muted small" data-testid="embed-iteration">
           iteration {iteration}
@@ -61,11 +74,15 @@ export function EmbedView({ embed }: { embed: Embed }) {
       </header>
       <ErrorBanners />
       <IsolationNotice />
-      {spec.panels.map((p) => (
-        <ErrorBoundary key={p} area={p}>
-          {PANEL_VIEWS[p]?.()}
-        </ErrorBoundary>
-      ))}
+      {isLearnEmbed(embed) ? (
+        <LearnChapter n={chapterOf(embed)} />
+      ) : (
+        EMBEDS[embed].panels.map((p) => (
+          <ErrorBoundary key={p} area={p}>
+            {PANEL_VIEWS[p]?.()}
+          </ErrorBoundary>
+        ))
+      )}
     </div>
   );
 }

@@ -1,12 +1,22 @@
 /**
  * "Share as a lesson": the teacher ticks what students see (panels, groups of controls,
  * single controls) and which values they cannot move, and gets the link (or, for one panel
- * alone, an iframe snippet). The link is the current address (run, live edits, view) with
+ * or one Learn chapter alone, an iframe snippet). The link is the current address (run, live edits, view) with
  * the page keys of page-keys.ts, so students open exactly this run with this much of the lab.
  */
 import { useState } from 'react';
 import { flagOf, PARAM_KEYS, type ParamKey } from '../../engine/params';
-import { CONTROL_GROUPS, EMBEDS, PANELS, pageQuery, parsePageKeys, type Embed } from './page-keys';
+import {
+  CONTROL_GROUPS,
+  EMBEDS,
+  embedTitle,
+  isEmbed,
+  LEARN_EMBEDS,
+  PANELS,
+  pageQuery,
+  parsePageKeys,
+  type Embed,
+} from './page-keys';
 import { groupOf, usePageMode } from './page-mode';
 
 function lessonUrl(hide: Set<string>, lock: Set<ParamKey>, embed: Embed | null): string {
@@ -99,18 +109,27 @@ export function LessonDialog() {
         </div>
       </fieldset>
       <label>
-        Embed one panel only:{' '}
+        Embed one panel or one Learn chapter only:{' '}
         <select
           value={embed ?? ''}
-          onChange={(e) => setEmbed(e.target.value in EMBEDS ? (e.target.value as Embed) : null)}
+          onChange={(e) => setEmbed(isEmbed(e.target.value) ? e.target.value : null)}
           data-testid="lesson-embed"
         >
           <option value="">no: the whole lab</option>
-          {Object.entries(EMBEDS).map(([name, e]) => (
-            <option key={name} value={name}>
-              {e.title}
-            </option>
-          ))}
+          <optgroup label="A panel of the lab">
+            {Object.entries(EMBEDS).map(([name, e]) => (
+              <option key={name} value={name}>
+                {e.title}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="A Learn chapter">
+            {LEARN_EMBEDS.map((name) => (
+              <option key={name} value={name}>
+                {embedTitle(name)}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </label>
       <p>
@@ -129,7 +148,7 @@ export function LessonDialog() {
             className="share-out"
             readOnly
             rows={3}
-            value={iframeSnippet(url, `PPO Lab: ${EMBEDS[embed].title}`)}
+            value={iframeSnippet(url, `PPO Lab: ${embedTitle(embed)}`)}
             aria-label="Iframe snippet"
             data-testid="lesson-iframe"
             onFocus={(e) => e.target.select()}

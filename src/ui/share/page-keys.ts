@@ -8,8 +8,10 @@
  *   hide=eps,group-kl,panel-tokens   hide the eps control, the KL group and the token stream
  *   lock=eps,beta                    show eps and β but keep them at the link's values
  *   embed=six-cases                  show only one panel, sized for an iframe
+ *   embed=learn-5                    show only Learn chapter 5, sized for an iframe
  */
 import { flagOf, keyOfFlag, parseParam, PARAMS, PARAM_KEYS, type ParamKey } from '../../engine/params';
+import { CHAPTER_NAMES, type ChapterNumber } from '../learn/chapter-names';
 
 export const PAGE_KEYS = ['hide', 'lock', 'embed'] as const;
 
@@ -42,7 +44,7 @@ export const PANELS = {
 } as const;
 export type Panel = keyof typeof PANELS;
 
-/** What `embed=` can show alone: a panel or one of these pairs. */
+/** The panels `embed=` can show alone: one panel or one of these pairs. */
 export const EMBEDS = {
   'six-cases': { title: 'Six cases with the token stream', panels: ['panel-tokens', 'panel-six-cases'] },
   tokens: { title: 'Token stream', panels: ['panel-tokens'] },
@@ -51,7 +53,25 @@ export const EMBEDS = {
   kl: { title: 'KL to the reference', panels: ['panel-kl'] },
   reward: { title: 'Reward', panels: ['panel-reward'] },
 } as const satisfies Record<string, { title: string; panels: Panel[] }>;
-export type Embed = keyof typeof EMBEDS;
+export type PanelEmbed = keyof typeof EMBEDS;
+/** A Learn chapter alone: `learn-1` … `learn-8`. */
+export type LearnEmbed = `learn-${ChapterNumber}`;
+export type Embed = PanelEmbed | LearnEmbed;
+
+/** Every learn-N an `embed=` accepts, in chapter order. */
+export const LEARN_EMBEDS = Object.keys(CHAPTER_NAMES).map((n) => `learn-${n}` as LearnEmbed);
+
+export const isLearnEmbed = (embed: Embed): embed is LearnEmbed => embed.startsWith('learn-');
+
+/** The chapter a `learn-N` embed shows. */
+export const chapterOf = (embed: LearnEmbed): ChapterNumber => Number(embed.slice('learn-'.length)) as ChapterNumber;
+
+/** What an embed shows, in words (the embed's heading, the lesson dialog's menu, the iframe's title). */
+export function embedTitle(embed: Embed): string {
+  if (!isLearnEmbed(embed)) return EMBEDS[embed].title;
+  const n = chapterOf(embed);
+  return `Learn, chapter ${n}: ${CHAPTER_NAMES[n]}`;
+}
 
 /** A hideable name: a parameter's flag, a group of controls, or a panel. */
 export type Hideable = string;
@@ -76,9 +96,10 @@ export const NO_MODE: PageMode = { hide: new Set(), lock: new Set(), embed: null
 
 const MAX_NAMES = 80;
 const quote = (s: string) => JSON.stringify(s.slice(0, 40));
-const isGroup = (s: string): s is ControlGroup => s in CONTROL_GROUPS;
-const isPanel = (s: string): s is Panel => s in PANELS;
-const isEmbed = (s: string): s is Embed => s in EMBEDS;
+const isGroup = (s: string): s is ControlGroup => Object.hasOwn(CONTROL_GROUPS, s);
+const isPanel = (s: string): s is Panel => Object.hasOwn(PANELS, s);
+/** Whether a name is one `embed=` accepts. */
+export const isEmbed = (s: string): s is Embed => Object.hasOwn(EMBEDS, s) || (LEARN_EMBEDS as string[]).includes(s);
 
 /** Every name `hide=` accepts, for the lesson dialog and for messages. */
 export const HIDEABLE: readonly string[] = [...PARAM_KEYS.map(flagOf), ...Object.keys(CONTROL_GROUPS), ...Object.keys(PANELS)];
@@ -118,9 +139,13 @@ export function parsePageKeys(search: string): ParsedPageKeys {
   const rawEmbed = q.get('embed');
   if (rawEmbed !== null) {
     if (isEmbed(rawEmbed)) embed = rawEmbed;
+    else if (rawEmbed.startsWith('learn-'))
+      messages.push(
+        `embed: ${quote(rawEmbed)} ignored: a Learn chapter is learn-1 to learn-${LEARN_EMBEDS.length}; the whole lab is shown`,
+      );
     else
       messages.push(
-        `embed: ${quote(rawEmbed)} ignored: expected one of ${Object.keys(EMBEDS).join(', ')}; the whole lab is shown`,
+        `embed: ${quote(rawEmbed)} ignored: expected one of ${Object.keys(EMBEDS).join(', ')} or learn-1 to learn-${LEARN_EMBEDS.length}; the whole lab is shown`,
       );
   }
   for (const key of PAGE_KEYS) q.delete(key);

@@ -21,6 +21,16 @@ export const useParamHidden = (key: ParamKey): boolean => usePageMode((m) => m.h
 
 export const useLocked = (key: ParamKey): boolean => usePageMode((m) => m.lock.has(key));
 
+interface LinkTarget {
+  target?: '_blank';
+  rel?: 'noopener noreferrer';
+}
+const NEW_TAB: LinkTarget = { target: '_blank', rel: 'noopener noreferrer' };
+const SAME_TAB: LinkTarget = {};
+
+/** A link into the lab from an embed opens the whole lab in a new tab, not inside the course page's iframe. */
+export const useLabLinkTarget = (): LinkTarget => (usePageMode((m) => m.embed !== null) ? NEW_TAB : SAME_TAB);
+
 /**
  * Locked values stay at the link's value: the store's setParam refuses them (a locked
  * control is also drawn disabled, but a keyboard or a script must not get around it).
