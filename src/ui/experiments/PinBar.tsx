@@ -13,6 +13,8 @@ export function PinBar() {
   const message = useCompare((s) => s.message);
   const canPin = useLab((s) => s.iteration > 0 && s.runState !== 'running' && s.runState !== 'loading');
   const setRoute = useLab((s) => s.setRoute);
+  // Inside an open experiment the gallery is one tab away already.
+  const inGallery = useLab((s) => s.route.view === 'experiments');
   const [link, setLink] = useState<string | null>(null);
   const labels = labelsOf(runs);
   const share = () => {
@@ -57,14 +59,16 @@ export function PinBar() {
           </button>
         </>
       ) : null}
-      <button
-        type="button"
-        className="linklike"
-        onClick={() => setRoute({ view: 'experiments', experiment: null })}
-        data-testid="to-experiments"
-      >
-        Experiments: questions users ask, one click each →
-      </button>
+      {inGallery ? null : (
+        <button
+          type="button"
+          className="linklike"
+          onClick={() => setRoute({ view: 'experiments', experiment: null })}
+          data-testid="to-experiments"
+        >
+          Experiments: questions users ask, one click each →
+        </button>
+      )}
       {link ? (
         <input readOnly className="link-out" value={link} aria-label="Comparison link" onFocus={(ev) => ev.target.select()} />
       ) : null}
