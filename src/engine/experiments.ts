@@ -468,8 +468,6 @@ export const EXPERIMENTS: Experiment[] = [
   },
 ];
 
-export const EXPERIMENT_NAMES = EXPERIMENTS.map((e) => e.name);
-
 export function findExperiment(name: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.name === name);
 }
