@@ -52,34 +52,13 @@ export function LessonDialog() {
         Tick what students see; a locked value is shown but cannot be moved. The link opens this run as it is set up now.
       </p>
       <div className="lesson-columns">
-        <fieldset>
-          <legend>Panels</legend>
-          {Object.entries(PANELS).map(([name, title]) => (
-            <label key={name} className="lesson-item">
-              <input
-                type="checkbox"
-                checked={shown(name)}
-                onChange={(e) => setHide(toggle(hide, name, !e.target.checked))}
-                data-testid={`lesson-${name}`}
-              />{' '}
-              {title}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Groups of controls</legend>
-          {Object.entries(CONTROL_GROUPS).map(([name, title]) => (
-            <label key={name} className="lesson-item">
-              <input
-                type="checkbox"
-                checked={shown(name)}
-                onChange={(e) => setHide(toggle(hide, name, !e.target.checked))}
-                data-testid={`lesson-${name}`}
-              />{' '}
-              {title}
-            </label>
-          ))}
-        </fieldset>
+        <ShowList legend="Panels" items={PANELS} shown={shown} onShow={(name, on) => setHide(toggle(hide, name, !on))} />
+        <ShowList
+          legend="Groups of controls"
+          items={CONTROL_GROUPS}
+          shown={shown}
+          onShow={(name, on) => setHide(toggle(hide, name, !on))}
+        />
       </div>
       <fieldset>
         <legend>Controls (shown · locked)</legend>
@@ -156,5 +135,30 @@ export function LessonDialog() {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** One tick box per panel or group of controls: ticked means students see it. */
+function ShowList(props: {
+  legend: string;
+  items: Record<string, string>;
+  shown: (name: string) => boolean;
+  onShow: (name: string, on: boolean) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      {Object.entries(props.items).map(([name, title]) => (
+        <label key={name} className="lesson-item">
+          <input
+            type="checkbox"
+            checked={props.shown(name)}
+            onChange={(e) => props.onShow(name, e.target.checked)}
+            data-testid={`lesson-${name}`}
+          />{' '}
+          {title}
+        </label>
+      ))}
+    </fieldset>
   );
 }
