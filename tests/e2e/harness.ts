@@ -54,9 +54,15 @@ export async function openLab(query = '', opts: { webgpu?: boolean } = {}): Prom
 
 /** Waits for the worker's `ready` and returns the backend it runs on. */
 export async function waitForBackend(page: Page, timeoutMs = 60_000): Promise<BackendInfo> {
-  await page.waitForFunction(() => window.ppoLab!.backend() !== null || window.ppoLab!.state() === 'error', null, {
-    timeout: timeoutMs,
-  });
+  try {
+    await page.waitForFunction(() => window.ppoLab!.backend() !== null || window.ppoLab!.state() === 'error', null, {
+      timeout: timeoutMs,
+    });
+  } catch (e) {
+    // Say where the start stopped: a rare hang here (seen once in CI runs) needs the state to be diagnosed.
+    const seen = await page.evaluate(() => ({ state: window.ppoLab!.state(), notices: window.ppoLab!.notices() }));
+    throw new Error(`the worker did not report ready in ${timeoutMs} ms: ${JSON.stringify(seen)}`, { cause: e });
+  }
   const info = await page.evaluate(() => window.ppoLab!.backend());
   if (!info) throw new Error(`the lab did not start: ${JSON.stringify(await errors(page))}`);
   return info;
