@@ -6,7 +6,6 @@
  * of an iteration (tf.profile), and the median ms per rollout, per update and per iteration,
  * tokens/s, FLOPs per iteration and achieved GFLOP/s. Its last line is one JSON object with
  * those figures.
- * `npm run bench -- --model large` runs the bench-only ~1M-parameter size instead (bench-large.ts).
  * `npm run bench -- --browser` runs the browser bench instead (headless Chromium, per backend).
  * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter
  * (--task, --batch, …), and --tf-flags NAME=VALUE,… to try tfjs environment flags (e.g.
@@ -15,7 +14,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseCli } from './args';
 import { KernelCounter } from '../engine/kernel-count';
-import { benchLarge } from './bench-large';
 import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-backend';
 import { iterationFlops } from '../engine/flops';
 import { Trainer } from '../engine/trainer';
@@ -133,17 +131,10 @@ async function main(): Promise<void> {
     await import('./bench-browser');
     return;
   }
-  const iterationsFlag = takeFlag(argv, 'iterations');
-  const iterations = Number(iterationsFlag ?? 15);
+  const iterations = Number(takeFlag(argv, 'iterations') ?? 15);
   const warmup = Number(takeFlag(argv, 'warmup') ?? 3);
   const backends = (takeFlag(argv, 'backends') ?? NODE_BACKENDS.join(',')).split(',');
   const tfFlags = takeFlag(argv, 'tf-flags');
-  const model = argv.indexOf('--model');
-  if (model >= 0 && argv[model + 1] === 'large') {
-    argv.splice(model, 2);
-    await benchLarge(argv, backends, Number(iterationsFlag ?? 5));
-    return;
-  }
   const results = [];
   for (const backend of backends) {
     // The cpu backend is ~20× slower: fewer iterations keep the bench under a few minutes.

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkpointFile, encodeCheckpoint } from '../engine/checkpoint';
-import { MODEL_SIZES, type ModelSize } from '../engine/sizes';
+import { SIZE_NAMES, type ModelSize } from '../engine/sizes';
 import { pretrain, type SftSettings } from '../engine/sft';
 import { TASKS, TASK_NAMES, type TaskName } from '../engine/tasks';
 import { initNodeBackend, PUBLIC_DIR } from './node-backend';
@@ -20,7 +20,7 @@ const { values } = parseArgs({
 });
 const backend = await initNodeBackend(values.backend);
 const tasks = values.task ? [values.task as TaskName] : TASK_NAMES;
-const sizes = values.model ? [values.model as ModelSize] : (Object.keys(MODEL_SIZES) as ModelSize[]);
+const sizes = values.model ? [values.model as ModelSize] : SIZE_NAMES;
 await mkdir(PUBLIC_DIR + 'checkpoints', { recursive: true });
 for (const name of tasks) {
   const task = TASKS[name];

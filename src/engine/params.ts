@@ -7,7 +7,7 @@
  * Live parameters take effect at the next iteration boundary; structural ones need a reset.
  */
 import { TASKS, TASK_NAMES, type TaskName } from './tasks';
-import { MODEL_SIZES } from './sizes';
+import { SIZE_NAMES } from './sizes';
 
 interface Common<L extends boolean = boolean> {
   doc: string;
@@ -76,10 +76,10 @@ export const PARAMS = {
   }),
   model: choice({
     default: 'base',
-    options: Object.keys(MODEL_SIZES) as (keyof typeof MODEL_SIZES)[],
+    options: SIZE_NAMES,
     live: false,
     group: 'run',
-    doc: 'Transformer size: small (d=32, 2 layers, 2 heads) or base (d=64, 2 layers, 4 heads). The bandit always uses its softmax table.',
+    doc: 'Transformer size: small (d=32, 2 layers, 2 heads), base (d=64, 2 layers, 4 heads) or large (d=128, 5 layers, 4 heads, about 1M parameters: slow on wasm, where a GPU backend can win). The bandit always uses its softmax table.',
   }),
   seed: int({
     default: 1,
