@@ -11,6 +11,7 @@ import { isLiveKey } from '../slices/config';
 import { useLab } from '../store';
 import { rangeAttrs, toPosition, valueAt } from './slider-scale';
 import { useLocked, useParamHidden } from '../share/page-mode';
+import { SizeHints } from './SizeHints';
 
 /** Why a parameter does nothing under the chosen algorithm (dimmed, still editable). */
 export function unusedBecause(key: ParamKey, c: Config): string | null {
@@ -179,6 +180,7 @@ export function ParamControl({ k }: { k: ParamKey }) {
       {pending ? <span className="pending-note">running: {String(loadedValue)} · applies on Reset</span> : null}
       {spec.live ? <LiveStatus k={k} /> : null}
       {k === 'beta' ? <AdaptedBeta /> : null}
+      {k === 'model' ? <SizeHints /> : null}
       {error ? (
         <p className="field-error" role="alert">
           {error}

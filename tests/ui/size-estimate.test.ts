@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { iterationFlops } from '../../src/engine/flops';
+import { initTransformerWeights } from '../../src/engine/model';
+import { defaultConfig } from '../../src/engine/params';
+import { Rng } from '../../src/engine/rng';
+import { MODEL_SIZES, parameterCount, SIZE_NAMES } from '../../src/engine/sizes';
+import { TASKS } from '../../src/engine/tasks';
+import type { HistoryRow } from '../../src/ui/data/history';
+import { measuredIterationMs, sizeHints, SLOW_SECONDS, type Timing } from '../../src/ui/size-estimate';
+
+const row = (iter: number, ms: number | null): HistoryRow => ({ iter, from: iter, n: 1, 'time/iteration_ms': ms });
+
+describe('parameterCount', () => {
+  it('counts the weights model.ts creates, for every size and transformer task', () => {
+    for (const name of ['sort', 'parity', 'sentiment'] as const) {
+      const task = TASKS[name];
+      for (const size of SIZE_NAMES) {
+        const shape = {
+          vocabSize: task.vocab.length,
+          contextLength: task.promptLength + task.maxCompletion,
+          ...MODEL_SIZES[size],
+        };
+        const weights = initTransformerWeights(shape, Rng.stream(1, 'init'));
+        const total = [...weights.values()].reduce((n, w) => n + w.data.length, 0);
+        expect(parameterCount(size, shape.vocabSize, shape.contextLength)).toBe(total);
+      }
+    }
+  });
+
+  it('puts large near a million parameters', () => {
+    const t = TASKS.sort;
+    const n = parameterCount('large', t.vocab.length, t.promptLength + t.maxCompletion);
+    expect(n).toBeGreaterThan(900_000);
+    expect(n).toBeLessThan(1_100_000);
+  });
+});
+
+describe('measuredIterationMs', () => {
+  it('is null until three iterations after the first have been timed', () => {
+    expect(measuredIterationMs([])).toBeNull();
+    expect(measuredIterationMs([row(1, 900), row(2, 100), row(3, 120)])).toBeNull();
+    expect(measuredIterationMs([row(1, 900), row(2, 100), row(3, 120), row(4, 110)])).toBe(110);
+  });
+
+  it('leaves out the first row (kernel compilation) and takes the median of the latest five', () => {
+    const rows = [row(1, 5000), ...[300, 300, 300, 10, 20, 30, 40, 50].map((ms, i) => row(i + 2, ms))];
+    expect(measuredIterationMs(rows)).toBe(30);
+    // An even count takes the mean of the two middle values.
+    expect(measuredIterationMs([row(1, 5000), row(2, 10), row(3, 20), row(4, 40), row(5, 80)])).toBe(30);
+  });
+
+  it('skips missing or non-finite times', () => {
+    expect(measuredIterationMs([row(1, 1), row(2, null), row(3, 100), row(4, Number.NaN), row(5, 200)])).toBeNull();
+  });
+});
+
+describe('sizeHints', () => {
+  const config = { ...defaultConfig('sort'), model: 'base' as const };
+  const timing: Timing = { config, iterationMs: 250, steps: 6, epochsRun: 2 };
+
+  it('gives parameter counts only, before any measurement', () => {
+    const hints = sizeHints('sort', null)!;
+    expect(hints.map((h) => h.size)).toEqual(SIZE_NAMES);
+    for (const h of hints) {
+      expect(h.seconds).toBeNull();
+      expect(h.slow).toBe(false);
+      expect(h.parameters).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the measured size its own time and scales the others by their FLOPs', () => {
+    const hints = sizeHints('sort', timing)!;
+    const base = hints.find((h) => h.size === 'base')!;
+    expect(base.measured).toBe(true);
+    expect(base.seconds).toBe(0.25);
+    const flops = (model: 'small' | 'base' | 'large') => iterationFlops({ ...config, model }, 6, 2).total;
+    for (const size of ['small', 'large'] as const) {
+      const h = hints.find((x) => x.size === size)!;
+      expect(h.measured).toBe(false);
+      expect(h.seconds).toBeCloseTo((0.25 * flops(size)) / flops('base'), 10);
+    }
+    // Bigger models cost more.
+    const secs = hints.map((h) => h.seconds!);
+    expect(secs[0]!).toBeLessThan(secs[1]!);
+    expect(secs[1]!).toBeLessThan(secs[2]!);
+  });
+
+  it('marks as slow the sizes expected above SLOW_SECONDS per iteration', () => {
+    const hints = sizeHints('sort', timing)!;
+    for (const h of hints) expect(h.slow).toBe(h.seconds! > SLOW_SECONDS);
+    // At 250 ms for base, large (about ten times the FLOPs) is slow and small is not.
+    expect(hints.find((h) => h.size === 'large')!.slow).toBe(true);
+    expect(hints.find((h) => h.size === 'small')!.slow).toBe(false);
+  });
+
+  it('ignores a timing of another task, and has nothing to say for the bandit', () => {
+    expect(sizeHints('parity', timing)!.every((h) => h.seconds === null)).toBe(true);
+    expect(sizeHints('bandit', timing)).toBeNull();
+  });
+});
