@@ -85,4 +85,25 @@ describe('run controls', () => {
       await lab.close();
     }
   });
+
+  it('the model picker lists parameters per size, then seconds per iteration on wasm', async () => {
+    const lab = await openLab(WASM);
+    const { page } = lab;
+    try {
+      await waitForBackend(page);
+      const hints = page.getByTestId('size-hints');
+      await expect.poll(() => hints.textContent()).toContain('large: 996k parameters');
+      expect(await hints.textContent()).not.toContain('measured');
+      await page.getByTestId('start').click();
+      // The first iteration is not timed (it compiles kernels): three more give a figure.
+      await waitForIterations(page, 4);
+      await page.getByTestId('pause').click();
+      await expect.poll(() => hints.locator('[data-size="small"]').textContent()).toMatch(/\d\.\d+ s \(measured\)/);
+      expect(await hints.locator('[data-size="large"]').textContent()).toMatch(/≈ \d+\.\d+ s \(estimate\)/);
+      expect(await hints.textContent()).toContain('Seconds per iteration on wasm');
+      expect(lab.consoleErrors).toEqual([]);
+    } finally {
+      await lab.close();
+    }
+  });
 });
