@@ -79,7 +79,7 @@ export const PARAMS = {
     options: SIZE_NAMES,
     live: false,
     group: 'run',
-    doc: 'Transformer size: small (d=32, 2 layers, 2 heads), base (d=64, 2 layers, 4 heads) or large (d=128, 5 layers, 4 heads, about 1M parameters: slow on wasm, where a GPU backend can win). The bandit always uses its softmax table.',
+    doc: 'Transformer size: small (d=32, 2 layers, 2 heads), base (d=64, 2 layers, 4 heads) or large (d=128, 5 layers, 4 heads, about 1M parameters and 10× the FLOPs of base: where a GPU backend can win). The bandit always uses its softmax table.',
   }),
   seed: int({
     default: 1,
