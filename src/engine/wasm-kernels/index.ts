@@ -1,0 +1,24 @@
+/**
+ * The lab's replacements for some of tfjs's wasm kernels (see each file for why), installed with
+ * the public kernel registry: the original is unregistered and a replacement registered under the
+ * same name, keeping its setup function (which binds the wasm export) and falling back to the
+ * original kernel for the cases the replacement does not handle. Call once the wasm backend
+ * module is imported; calling again does nothing.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { COPY_KERNELS } from './copy-kernels';
+import { batchMatMulKernel } from './matmul';
+
+const REPLACEMENTS = { ...COPY_KERNELS, BatchMatMul: batchMatMulKernel };
+
+const installed = new Set<string>();
+
+export function installWasmKernels(): void {
+  for (const [name, make] of Object.entries(REPLACEMENTS)) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original || installed.has(name)) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) as tf.KernelFunc });
+    installed.add(name);
+  }
+}
