@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { COPY_KERNELS } from './copy-kernels';
-import { batchMatMulKernel } from './matmul';
+import { batchMatMulKernel, kernelsFor } from './matmul';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const REPLACEMENTS = { ...COPY_KERNELS, BatchMatMul: batchMatMulKernel };
 
@@ -21,4 +22,12 @@ export function installWasmKernels(): void {
     tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) as tf.KernelFunc });
     installed.add(name);
   }
+}
+
+/**
+ * Whether the lab's SIMD products run on the wasm backend in use (they load on its heap; without
+ * wasm SIMD, tfjs's own products run instead, with different float rounding). For the status bar.
+ */
+export function labProductsLoaded(): boolean {
+  return tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as BackendWasm) !== null;
 }

@@ -48,7 +48,7 @@ const decode = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.char
  * The kernels instantiated on the backend's heap, once per heap; null where that cannot be done (no
  * wasm SIMD, or a tfjs build that does not expose its memory), and tfjs's own kernel runs instead.
  */
-function kernelsFor(backend: BackendWasm): MatmulExports | null {
+export function kernelsFor(backend: BackendWasm): MatmulExports | null {
   const module = backend.wasm as unknown as EmscriptenModule;
   let exports = instances.get(module);
   if (exports !== undefined) return exports;
