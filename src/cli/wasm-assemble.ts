@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import wabt from 'wabt';
 
-export const MATMUL_WAT = new URL('../engine/wasm-kernels/matmul.wat', import.meta.url);
+export const SIMD_WAT = new URL('../engine/wasm-kernels/simd.wat', import.meta.url);
 
 const PLAIN_IMPORT = '(import "env" "memory" (memory 1))';
 // A shared memory must declare a maximum; tfjs's threaded build creates its heap with 65536 pages (4 GiB).

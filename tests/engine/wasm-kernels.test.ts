@@ -1,13 +1,14 @@
 /**
  * The lab's wasm kernel replacements (src/engine/wasm-kernels): the SIMD products against an exact
  * float32 model of their summation order, and against the cpu backend; the copy kernels bit for bit
- * against the cpu backend; and the committed module bytes against a fresh assembly of matmul.wat.
+ * against the cpu backend; and the committed module bytes against a fresh assembly of simd.wat.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import { matmulBytesSource } from '../../src/cli/build-wasm';
+import { simdBytesSource } from '../../src/cli/build-wasm';
 import { Rng } from '../../src/engine/rng';
+import { asBlockTranspose, reducePermutation } from '../../src/engine/wasm-kernels/transpose';
 import { useBackend } from './helpers';
 
 beforeAll(() => useBackend('wasm'));
@@ -147,6 +148,74 @@ describe('SIMD batched products', () => {
   });
 });
 
+describe('transposes', () => {
+  it('reduce a permutation to the fewest axes', () => {
+    expect(reducePermutation([2, 3, 4, 5], [0, 2, 1, 3])).toEqual({ shape: [2, 3, 4, 5], perm: [0, 2, 1, 3] });
+    expect(reducePermutation([1, 6, 4, 5], [0, 2, 3, 1])).toEqual({ shape: [6, 20], perm: [1, 0] });
+    expect(reducePermutation([3, 4, 5], [0, 1, 2])).toEqual({ shape: [60], perm: [0] });
+    expect(reducePermutation([3, 1, 5], [2, 1, 0])).toEqual({ shape: [3, 5], perm: [1, 0] });
+    expect(reducePermutation([2, 3, 4], [2, 0, 1])).toEqual({ shape: [6, 4], perm: [1, 0] });
+    expect(reducePermutation([2, 3, 4, 5], [3, 1, 2, 0])).toEqual({ shape: [2, 12, 5], perm: [2, 1, 0] });
+    expect(asBlockTranspose([2, 12, 5], [2, 1, 0])).toBeNull();
+  });
+
+  // Matrices with sides that are and are not multiples of the 4×4 tiles, batches of them, runs of
+  // values (attention's [0, 2, 1, 3]), an identity, and permutations the kernel leaves to tfjs.
+  const cases: [number[], number[]][] = [
+    [
+      [8, 12],
+      [1, 0],
+    ],
+    [
+      [7, 13],
+      [1, 0],
+    ],
+    [
+      [3, 5, 9],
+      [0, 2, 1],
+    ],
+    [
+      [5, 6, 3],
+      [1, 0, 2],
+    ],
+    [
+      [2, 7, 3, 16],
+      [0, 2, 1, 3],
+    ],
+    [
+      [2, 5, 3, 6],
+      [0, 2, 1, 3],
+    ],
+    [
+      [1, 6, 4, 5],
+      [0, 2, 3, 1],
+    ],
+    [
+      [3, 4, 5],
+      [0, 1, 2],
+    ],
+    [
+      [2, 3, 4, 5],
+      [3, 1, 2, 0],
+    ],
+    [
+      [2, 3, 4],
+      [2, 0, 1],
+    ],
+  ];
+  for (const [shape, perm] of cases)
+    it(`[${shape}] by [${perm}], float32 and int32, bit for bit`, async () => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const ints = Int32Array.from({ length: size }, (_, i) => i * 31 - 7);
+      const inputs: [Float32Array | Int32Array, number[]][] = [
+        [randn(size), shape],
+        [ints, shape],
+      ];
+      const f = (x: tf.Tensor, y: tf.Tensor) => [x.transpose(perm), y.transpose(perm)];
+      expect(await runOn('wasm', inputs, f)).toEqual(await runOn('cpu', inputs, f));
+    });
+});
+
 describe('copy kernels', () => {
   const x = randn(2 * 3 * 4 * 5 * 6);
   const shape = [2, 3, 4, 5, 6];
@@ -212,7 +281,7 @@ describe('copy kernels', () => {
   });
 });
 
-it('the committed module bytes are matmul.wat assembled (npm run build:wasm)', async () => {
-  const committed = await readFile(new URL('../../src/engine/wasm-kernels/matmul-bytes.ts', import.meta.url), 'utf8');
-  expect(committed).toBe(await matmulBytesSource());
+it('the committed module bytes are simd.wat assembled (npm run build:wasm)', async () => {
+  const committed = await readFile(new URL('../../src/engine/wasm-kernels/simd-bytes.ts', import.meta.url), 'utf8');
+  expect(committed).toBe(await simdBytesSource());
 });

@@ -1,5 +1,6 @@
 /**
- * Slice, SplitV and GatherV2 for the wasm backend, copying straight between views of the wasm heap.
+ * Slice, SplitV and GatherV2 for the wasm backend, copying straight between views of the wasm heap,
+ * and an Identity that copies nothing.
  * Why: tfjs 4.22's wasm Slice first reads its whole input out of the heap (`readSync` copies it), so
  * every split piece of Adam's flat 100k-parameter vector copied all 100k values (31 pieces: 1.5 ms a
  * step), and its GatherV2 spent ~0.8 ms gathering 384 rows of 64 floats. These do the same copies as
@@ -19,9 +20,9 @@ function view(backend: BackendWasm, t: tf.TensorInfo): Heap {
   return values instanceof Uint8Array ? values : new Int32Array(values.buffer, values.byteOffset, values.length);
 }
 
-/** Copies n values; short runs by hand, since a subarray view per run costs more than the copy itself. */
+/** Copies n values; very short runs by hand, where making a subarray view costs more than the copy. */
 function copyRun(src: Heap, from: number, dst: Heap, to: number, n: number): void {
-  if (n >= 128) dst.set(src.subarray(from, from + n), to);
+  if (n >= 16) dst.set(src.subarray(from, from + n), to);
   else for (let i = 0; i < n; i++) dst[to + i] = src[from + i]!;
 }
 
@@ -121,9 +122,25 @@ function gatherKernel(original: tf.KernelFunc) {
   };
 }
 
+/**
+ * Identity shares the input's data instead of copying it, as the wasm backend's own Reshape does and
+ * the WebGL backend's Identity does: tfjs never writes into a tensor's data once it exists (a
+ * variable's assign swaps in new data), so a shared buffer cannot change under either tensor.
+ * tfjs clones every tensor it saves for the backward pass through Identity: about 130 copies a step.
+ */
+function identityKernel(original: tf.KernelFunc) {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if (x.dtype === 'string') return original(args);
+    (args.backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 /** Kernel name → a replacement built around the original (which handles the cases the replacement does not). */
 export const COPY_KERNELS: Record<string, (original: tf.KernelFunc) => (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {
   Slice: sliceKernel,
   SplitV: splitVKernel,
   GatherV2: gatherKernel,
+  Identity: identityKernel,
 };

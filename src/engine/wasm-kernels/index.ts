@@ -7,10 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { COPY_KERNELS } from './copy-kernels';
-import { batchMatMulKernel, kernelsFor } from './matmul';
+import { batchMatMulKernel } from './matmul';
+import { simdKernels } from './simd-module';
+import { transposeKernel } from './transpose';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-const REPLACEMENTS = { ...COPY_KERNELS, BatchMatMul: batchMatMulKernel };
+const REPLACEMENTS = { ...COPY_KERNELS, BatchMatMul: batchMatMulKernel, Transpose: transposeKernel };
 
 const installed = new Set<string>();
 
@@ -29,5 +31,5 @@ export function installWasmKernels(): void {
  * wasm SIMD, tfjs's own products run instead, with different float rounding). For the status bar.
  */
 export function labProductsLoaded(): boolean {
-  return tf.getBackend() === 'wasm' && kernelsFor(tf.backend() as BackendWasm) !== null;
+  return tf.getBackend() === 'wasm' && simdKernels(tf.backend() as BackendWasm) !== null;
 }

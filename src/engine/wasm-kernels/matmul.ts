@@ -1,73 +1,14 @@
 /**
  * BatchMatMul for the wasm backend: the products tfjs would run in its scalar loop (any batch of
- * matrices, or a transposed operand) go to the lab's SIMD kernels in matmul.wat, which read and
+ * matrices, or a transposed operand) go to the lab's SIMD kernels in simd.wat, which read and
  * write tfjs's wasm heap in place; plain 2-D products stay on tfjs's XNNPACK path, which is faster
  * for them. Attention's per-head products were 36 ms of a 156 ms iteration in the scalar loop.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { MATMUL_WASM } from './matmul-bytes';
+import { pointer, simdKernels } from './simd-module';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-interface MatmulExports {
-  matmul(
-    a: number,
-    b: number,
-    c: number,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    aB: number,
-    aI: number,
-    aP: number,
-    bB: number,
-  ): void;
-  matmulTransposedB(
-    a: number,
-    b: number,
-    c: number,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    aB: number,
-    bB: number,
-  ): void;
-}
-
-/** The Emscripten module behind the backend: its heap is `wasmMemory` (threaded build) or the exported `asm.memory`. */
-type EmscriptenModule = { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-
-const instances = new WeakMap<object, MatmulExports | null>();
-
-const decode = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-
-/**
- * The kernels instantiated on the backend's heap, once per heap; null where that cannot be done (no
- * wasm SIMD, or a tfjs build that does not expose its memory), and tfjs's own kernel runs instead.
- */
-export function kernelsFor(backend: BackendWasm): MatmulExports | null {
-  const module = backend.wasm as unknown as EmscriptenModule;
-  let exports = instances.get(module);
-  if (exports !== undefined) return exports;
-  exports = null;
-  const memory = module.wasmMemory ?? module.asm?.memory;
-  if (memory) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    try {
-      const compiled = new WebAssembly.Module(decode(shared ? MATMUL_WASM.shared : MATMUL_WASM.plain));
-      exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as MatmulExports;
-    } catch {
-      exports = null;
-    }
-  }
-  instances.set(module, exports);
-  return exports;
-}
-
-const pointer = (backend: BackendWasm, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
 
 export function batchMatMulKernel(original: tf.KernelFunc) {
   return (args: KernelArgs): tf.TensorInfo => {
@@ -77,7 +18,7 @@ export function batchMatMulKernel(original: tf.KernelFunc) {
     const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const xnnpackCase = !transposeA && !transposeB && batchA === 1 && batchB === 1;
-    const kernels = xnnpackCase ? null : kernelsFor(backend);
+    const kernels = xnnpackCase ? null : simdKernels(backend);
     // Cases without a kernel here: both operands transposed, a batch broadcast other than from 1, other dtypes.
     if (
       !kernels ||

@@ -1,13 +1,14 @@
-;; Batched float32 matrix products with 128-bit SIMD, for the small per-head products of attention.
-;; tfjs's wasm backend hands every product with a batch or a transposed operand to a scalar loop
-;; (about 1.6 GFLOP/s here); these run the same products four lanes at a time.
+;; The lab's wasm kernels, written with 128-bit SIMD, for what tfjs's wasm backend does slowly:
+;; batched and transposed matrix products (tfjs runs them in a scalar loop, about 1.6 GFLOP/s here)
+;; and transposes (tfjs's took 3 ms for a 2048×256 matrix).
 ;;
 ;; The memory is tfjs's own wasm heap (imported), so operands are read and results written in place:
-;; pointers are byte offsets into it, strides count floats. `npm run build:wasm` assembles this file
-;; into matmul-bytes.ts (a variant importing a shared memory, for tfjs's multithreaded build).
+;; pointers are byte offsets into it, strides and sizes count floats. `npm run build:wasm` assembles
+;; this file into simd-bytes.ts (with a variant importing a shared memory, for tfjs's multithreaded
+;; build). The TypeScript side is matmul.ts and transpose.ts.
 ;;
-;; Each entry of C is a plain float32 sum of products (no fused multiply-add), in a fixed order that
-;; tests/engine/wasm-kernels.test.ts reproduces exactly in JavaScript.
+;; Each entry of a product is a plain float32 sum of products (no fused multiply-add), in a fixed
+;; order that tests/engine/wasm-kernels.test.ts reproduces exactly in JavaScript.
 (module
   (import "env" "memory" (memory 1))
 
@@ -220,4 +221,105 @@
         (br $rowLoop)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $batchLoop))))
+
+  ;; dst[o][c][r][e] = src[o][r][c][e]: a batch of `outer` transposes of rows×cols blocks whose
+  ;; entries are runs of `inner` floats (inner = 1: a plain matrix transpose). Only copies.
+  ;; With inner = 1, 4×4 tiles are read as four vectors, transposed in registers and written as four.
+  (func (export "transpose")
+    (param $src i32) (param $dst i32) (param $outer i32) (param $rows i32) (param $cols i32) (param $inner i32)
+    (local $o i32) (local $r i32) (local $c i32) (local $e i32)
+    (local $s i32) (local $d i32) (local $block i32) (local $rows4 i32) (local $cols4 i32)
+    (local $rowBytes i32) (local $colBytes i32) (local $runBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $block (i32.shl (i32.mul (i32.mul (local.get $rows) (local.get $cols)) (local.get $inner)) (i32.const 2)))
+    (local.set $runBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $o (i32.const 0))
+    (block $outerDone (loop $outerLoop
+      (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+      (if (i32.eq (local.get $inner) (i32.const 1))
+        (then
+          ;; src rows are `cols` floats apart, dst rows `rows` floats apart.
+          (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+          (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+          (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+          (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+          (local.set $r (i32.const 0))
+          (block $tileRowsDone (loop $tileRowLoop
+            (br_if $tileRowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+            (local.set $c (i32.const 0))
+            (block $tileColsDone (loop $tileColLoop
+              (br_if $tileColsDone (i32.ge_u (local.get $c) (local.get $cols4)))
+              (local.set $s (i32.add (local.get $src)
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+              (local.set $a0 (v128.load align=4 (local.get $s)))
+              (local.set $a1 (v128.load align=4 (i32.add (local.get $s) (local.get $rowBytes))))
+              (local.set $a2 (v128.load align=4 (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+              (local.set $a3 (v128.load align=4 (i32.add (local.get $s) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+              (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1)))
+              (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3)))
+              (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1)))
+              (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3)))
+              (local.set $d (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+              (v128.store align=4 (local.get $d)
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+              (v128.store align=4 (i32.add (local.get $d) (local.get $colBytes))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+              (v128.store align=4 (i32.add (local.get $d) (i32.shl (local.get $colBytes) (i32.const 1)))
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+              (v128.store align=4 (i32.add (local.get $d) (i32.mul (local.get $colBytes) (i32.const 3)))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+              (local.set $c (i32.add (local.get $c) (i32.const 4)))
+              (br $tileColLoop)))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (br $tileRowLoop)))
+          ;; What the tiles left: the last cols mod 4 columns of the tiled rows, then the last rows mod 4 rows.
+          (local.set $r (i32.const 0))
+          (block $edgeRowsDone (loop $edgeRowLoop
+            (br_if $edgeRowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $c (select (local.get $cols4) (i32.const 0) (i32.lt_u (local.get $r) (local.get $rows4))))
+            (block $edgeColsDone (loop $edgeColLoop
+              (br_if $edgeColsDone (i32.ge_u (local.get $c) (local.get $cols)))
+              (i32.store
+                (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                (i32.load
+                  (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $edgeColLoop)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $edgeRowLoop))))
+        (else
+          ;; Runs of `inner` floats: src run (r, c) goes to dst run (c, r), four floats at a time.
+          (local.set $r (i32.const 0))
+          (block $runRowsDone (loop $runRowLoop
+            (br_if $runRowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $c (i32.const 0))
+            (block $runColsDone (loop $runColLoop
+              (br_if $runColsDone (i32.ge_u (local.get $c) (local.get $cols)))
+              (local.set $s (i32.add (local.get $src)
+                (i32.mul (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (local.get $runBytes))))
+              (local.set $d (i32.add (local.get $dst)
+                (i32.mul (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (local.get $runBytes))))
+              (local.set $e (i32.const 0))
+              (block $vecDone (loop $vecLoop
+                (br_if $vecDone (i32.gt_u (i32.add (local.get $e) (i32.const 4)) (local.get $inner)))
+                (v128.store align=4 (i32.add (local.get $d) (i32.shl (local.get $e) (i32.const 2)))
+                  (v128.load align=4 (i32.add (local.get $s) (i32.shl (local.get $e) (i32.const 2)))))
+                (local.set $e (i32.add (local.get $e) (i32.const 4)))
+                (br $vecLoop)))
+              (block $tailDone (loop $tailLoop
+                (br_if $tailDone (i32.ge_u (local.get $e) (local.get $inner)))
+                (i32.store (i32.add (local.get $d) (i32.shl (local.get $e) (i32.const 2)))
+                  (i32.load (i32.add (local.get $s) (i32.shl (local.get $e) (i32.const 2)))))
+                (local.set $e (i32.add (local.get $e) (i32.const 1)))
+                (br $tailLoop)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $runColLoop)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $runRowLoop)))))
+      (local.set $src (i32.add (local.get $src) (local.get $block)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $block)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $outerLoop))))
 )
