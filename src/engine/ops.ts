@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  * One-hot rows as float32. Built as int32 then cast: the wasm backend's OneHot returns all
  * zeros when asked for float32 directly (tfjs 4.22), which silently zeroes every gradient.
  */
-function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
+export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.oneHot(ids, depth).cast('float32');
 }
 
