@@ -4,8 +4,8 @@
  * rollout (one new token for every sequence of the batch), per update step (one minibatch),
  * and the most frequent ones; these do not depend on machine load. Then the peak tensor bytes
  * of an iteration (tf.profile), and the median ms per rollout, per update and per iteration,
- * tokens/s, FLOPs per iteration and achieved GFLOP/s. Its last line is one JSON object with
- * those figures.
+ * tokens/s, FLOPs per iteration and achieved GFLOP/s; then the median ms of one update step on
+ * 64 sequences × 32 tokens (bench-train-step.ts). Its last line is one JSON object with those figures.
  * `npm run bench -- --browser` runs the browser bench instead (headless Chromium, per backend).
  * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter
  * (--task, --batch, …), and --tf-flags NAME=VALUE,… to try tfjs environment flags (e.g.
@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseCli } from './args';
 import { KernelCounter } from '../engine/kernel-count';
+import { benchTrainStep } from './bench-train-step';
 import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-backend';
 import { iterationFlops } from '../engine/flops';
 import { Trainer } from '../engine/trainer';
@@ -97,6 +98,7 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
     counter.dispose();
     trainer.dispose();
   }
+  const trainStep = await benchTrainStep(backend === 'cpu' ? 2 : iterations, backend === 'cpu' ? 1 : warmup);
   const flops = runs.map((m) => iterationFlops(config, m['completions/max_length'], m.epochs_run));
   const iterationMs = median(runs.map((m) => m['time/iteration_ms']));
   const result = {
@@ -117,6 +119,8 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
     mflop_per_iteration: round(median(flops.map((f) => f.total)) / 1e6),
     gflop_per_s: round(median(runs.map((m, i) => flops[i]!.total / m['time/iteration_ms'] / 1e6)), 2),
     gflop_per_s_update: round(median(runs.map((m, i) => flops[i]!.update / m['time/update_ms'] / 1e6)), 2),
+    train_step_64x32_ms: trainStep.ms,
+    train_step_64x32_kernels: trainStep.kernels,
     iterations,
   };
   process.stderr.write(`${JSON.stringify(result)}\n`);

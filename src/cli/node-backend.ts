@@ -7,6 +7,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CheckpointLoader } from '../engine/trainer';
+import { installWasmKernels } from '../engine/wasm-kernels';
+
+installWasmKernels();
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 

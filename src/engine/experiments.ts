@@ -241,7 +241,6 @@ export const EXPERIMENTS: Experiment[] = [
       klMode: 'loss',
       klEstimator: 'k2',
       beta: 0.05,
-      lr: 0.001,
     },
     runs: [
       { id: 'cold', label: 'τ = 0.1: the group answers alike', config: { temperature: 0.1 } },

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PolicyModel } from './model';
 import { klFromLogDiff, type KlEstimator } from './kl';
-import { logProbs, pickColumns } from './ops';
+import { logProbs, oneHotFloat, pickColumns } from './ops';
 
 /** L_t = min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A): the pessimistic clipped surrogate. */
 export function clippedSurrogate<T extends tf.Tensor>(ratio: T, adv: T, epsLow: number, epsHigh: number): T {
@@ -18,9 +18,6 @@ export function clippedSurrogate<T extends tf.Tensor>(ratio: T, adv: T, epsLow: 
 
 /** Σ w·x over [b, T]: with token weights, the mean over completion tokens (padding has weight 0). */
 const weightedSum = (x: tf.Tensor, weights: tf.Tensor2D) => x.mul(weights).sum() as tf.Scalar;
-
-/** Entropy of each position's distribution, −Σ_v p·log p, from log-probs [N, V]. */
-const tokenEntropy = (logp: tf.Tensor2D) => logp.exp().mul(logp).sum(-1).neg();
 
 export interface MinibatchTensors {
   /** [b, P + T − 1] prompt + completion tokens, the last completion token dropped (it predicts nothing). */
@@ -75,10 +72,71 @@ export interface LossParts {
   lp: tf.Tensor2D;
 }
 
+/**
+ * The loss of one minibatch. The per-token part (everything after the model's logits and values)
+ * is one custom-gradient op: its forward pass is the ops above, term by term, and its backward pass
+ * is the closed form below, a dozen kernels where tfjs's autodiff of the same ops ran about eighty
+ * per step. With z = logits / τ, log p = log softmax(z), lp = log p(target), r = exp(lp − lp_old):
+ *   ∂/∂lp   = −w·A·r·[r·A ≤ clip(r)·A]  (the policy term; only the unclipped branch has a gradient)
+ *            − β·w·k′(d)                  (the KL term, d = lp_ref − lp: k′ = −1, d, e^d − 1 for k1, k2, k3)
+ *   ∂/∂log p = onehot(target)·∂/∂lp + c_ent·w_tok·p·(log p + 1)   (the entropy −Σ p log p)
+ *   ∂/∂z    = ∂/∂log p − p·Σ ∂/∂log p,  ∂/∂logits = ∂/∂z / τ
+ *   ∂/∂V    = c_v·w_tok·(V − R), or where clipping won, the clipped error's (V_clip − R) if the clip did not bind
+ * (w the loss-type weight, w_tok the token weight, 0 on padding). Only `total` carries a gradient:
+ * the other parts are numbers to report, and differentiating them would give 0. tests/engine/loss-gradient.test.ts checks the gradient
+ * against tfjs's autodiff of the plain ops.
+ */
 export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSettings): LossParts {
   const [b, T] = mb.lpOld.shape;
+  const N = b * T;
   const out = model.forward(mb.inputs, s.promptLength - 1);
-  const logp = logProbs(out.logits.reshape([b * T, model.vocabSize]) as tf.Tensor2D, s.temperature);
+  const logits = out.logits.reshape([N, model.vocabSize]) as tf.Tensor2D;
+  const values = s.critic ? out.values : null;
+  // One output holds the total and the parts to report (a custom op's other tensors would not
+  // outlive its forward pass): [total, policy, value, entropy, kl, valueClipfrac, ratio…, lp…].
+  const loss = tf.customGrad((...args) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [lg, v] = args as [tf.Tensor2D, tf.Tensor2D | undefined];
+    const t = tokenTerms(lg, v ?? null, mb, s);
+    save([t.p, t.logp, t.dLp, ...(t.dValues ? [t.dValues] : [])]);
+    return {
+      value: tf.concat([
+        tf.stack([t.total, t.policy, t.value, t.entropy, t.kl, t.valueClipfrac]),
+        t.ratio.flatten(),
+        t.lp.flatten(),
+      ]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [p, logp, dLp, dValues] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
+        const dTotal = dy.slice([0], [1]).reshape([]);
+        const entropyWeight = mb.tokenWeights.mul(s.entCoef).reshape([N, 1]);
+        const dLogp = oneHotFloat(mb.targets, model.vocabSize)
+          .mul(dLp.reshape([N, 1]))
+          .add(p.mul(logp.add(1)).mul(entropyWeight));
+        const dz = dLogp.sub(p.mul(dLogp.sum(-1, true)));
+        const dLogits = dz.mul(s.temperature === 1 ? dTotal : dTotal.div(s.temperature));
+        return dValues ? [dLogits, dValues.mul(dTotal)] : [dLogits];
+      },
+    };
+  });
+  const packed = (values ? loss(logits, values) : loss(logits)) as tf.Tensor1D;
+  const [head, ratio, lp] = tf.split(packed, [6, N, N]);
+  const [total, policy, value, entropy, kl, valueClipfrac] = tf.unstack(head!) as tf.Scalar[];
+  return {
+    total: total!,
+    policy: policy!,
+    value: value!,
+    entropy: entropy!,
+    kl: kl!,
+    valueClipfrac: valueClipfrac!,
+    ratio: ratio!.reshape([b, T]),
+    lp: lp!.reshape([b, T]),
+  };
+}
+
+/** The forward pass of the per-token loss, with the gradient coefficients its backward pass needs. */
+function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: MinibatchTensors, s: LossSettings) {
+  const [b, T] = mb.lpOld.shape;
+  const logp = logProbs(logits, s.temperature);
   const lp = pickColumns(logp, mb.targets).reshape([b, T]) as tf.Tensor2D;
 
   // Padding keeps lp_old = lp_ref = 0 while lp there is log π(pad target), which can be below
@@ -86,30 +144,64 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
   // in its gradient). So every log-difference is zeroed on padding *before* an exp.
   const onTokens = (x: tf.Tensor2D) => tf.where(mb.mask, x, tf.zerosLike(x));
   const ratio = onTokens(lp.sub(mb.lpOld)).exp() as tf.Tensor2D;
-  const surrogate = s.clipped ? clippedSurrogate(ratio, mb.advantages, s.epsLow, s.epsHigh) : ratio.mul(mb.advantages);
+  const A = mb.advantages;
+  const surrogate = s.clipped ? clippedSurrogate(ratio, A, s.epsLow, s.epsHigh) : ratio.mul(A);
   const policy = weightedSum(surrogate, mb.policyWeights).neg();
+  // ∂L_policy/∂lp: tfjs's minimum sends the gradient to r·A where r·A ≤ clip(r)·A, and there clip(r) = r
+  // unless r·A = clip(r)·A exactly; the clipped branch, where it wins, has r outside the range: no gradient.
+  const unclippedWins = s.clipped ? ratio.mul(A).lessEqual(ratio.clipByValue(1 - s.epsLow, 1 + s.epsHigh).mul(A)) : null;
+  const dPolicy = onTokens(
+    mb.policyWeights
+      .mul(A)
+      .mul(ratio)
+      .neg()
+      .mul(unclippedWins ? unclippedWins.cast('float32') : 1),
+  );
 
-  const entropy = weightedSum(tokenEntropy(logp).reshape([b, T]), mb.tokenWeights);
+  const p = logp.exp() as tf.Tensor2D;
+  const entropy = weightedSum(p.mul(logp).sum(-1).neg().reshape([b, T]), mb.tokenWeights);
 
   let value = tf.scalar(0);
   let valueClipfrac = tf.scalar(0);
-  if (s.critic && out.values) {
-    const err = out.values.sub(mb.returns).square();
+  let dValues: tf.Tensor2D | null = null;
+  if (s.critic && values) {
+    const diff = values.sub(mb.returns);
+    const err = diff.square();
     if (s.vfClip > 0) {
-      const clippedV = mb.valuesOld.add(out.values.sub(mb.valuesOld).clipByValue(-s.vfClip, s.vfClip));
-      const errClipped = clippedV.sub(mb.returns).square();
+      const delta = values.sub(mb.valuesOld);
+      const diffClipped = mb.valuesOld.add(delta.clipByValue(-s.vfClip, s.vfClip)).sub(mb.returns);
+      const errClipped = diffClipped.square();
       value = weightedSum(tf.maximum(err, errClipped), mb.tokenWeights).mul(0.5);
       valueClipfrac = weightedSum(errClipped.greater(err).cast('float32'), mb.tokenWeights);
+      // tfjs's maximum sends the gradient to err where err ≥ errClipped; the clipped error reaches V only where the clip did not bind.
+      const clipFree = delta.greaterEqual(-s.vfClip).logicalAnd(delta.lessEqual(s.vfClip));
+      const dErr = tf.where(err.greaterEqual(errClipped), diff, tf.where(clipFree, diffClipped, tf.zerosLike(diff)));
+      dValues = dErr.mul(mb.tokenWeights).mul(s.vfCoef) as tf.Tensor2D;
     } else {
       value = weightedSum(err, mb.tokenWeights).mul(0.5);
+      dValues = diff.mul(mb.tokenWeights).mul(s.vfCoef) as tf.Tensor2D;
     }
   }
 
-  const kl = s.klInLoss ? weightedSum(klFromLogDiff(onTokens(mb.lpRef.sub(lp)), s.klEstimator), mb.policyWeights) : tf.scalar(0);
+  const d = onTokens(mb.lpRef.sub(lp) as tf.Tensor2D);
+  const kl = s.klInLoss ? weightedSum(klFromLogDiff(d, s.klEstimator), mb.policyWeights) : tf.scalar(0);
+  const dLp = s.klInLoss && s.klBeta !== 0 ? dPolicy.sub(mb.policyWeights.mul(klSlope(d, s.klEstimator)).mul(s.klBeta)) : dPolicy;
 
   const total = policy
     .add(value.mul(s.critic ? s.vfCoef : 0))
     .sub(entropy.mul(s.entCoef))
     .add(kl.mul(s.klBeta)) as tf.Scalar;
-  return { total, policy, value: value, entropy, kl, valueClipfrac: valueClipfrac, ratio, lp };
+  return { total, policy, value, entropy, kl, valueClipfrac, ratio, lp, p, logp, dLp: dLp as tf.Tensor2D, dValues };
+}
+
+/** dk/dd of each KL estimator of d = lp_ref − lp (kl.ts): k1 = −d, k2 = d²/2, k3 = e^d − 1 − d. */
+function klSlope(d: tf.Tensor2D, kind: KlEstimator): tf.Tensor2D | number {
+  switch (kind) {
+    case 'k1':
+      return -1;
+    case 'k2':
+      return d;
+    case 'k3':
+      return d.exp().sub(1) as tf.Tensor2D;
+  }
 }

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  * One-hot rows as float32. Built as int32 then cast: the wasm backend's OneHot returns all
  * zeros when asked for float32 directly (tfjs 4.22), which silently zeroes every gradient.
  */
-function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
+export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.oneHot(ids, depth).cast('float32');
 }
 
@@ -51,13 +51,15 @@ export function logProbs<T extends tf.Tensor>(logits: T, temperature: number): T
 }
 
 /**
- * x [N, K] @ w [K, M] + b, optionally followed by ReLU, with a hand-written gradient.
- * Why: tfjs's own gradient of matMul multiplies with transpose flags set, and the wasm
- * backend runs flagged matMuls about 15× slower than plain ones (measured: [640,256]·[64,256]ᵀ
- * 16 ms vs 1.3 ms with an explicit transpose). Transposing explicitly keeps every matMul of
- * the backward pass on the fast path; on the other backends the transposes cost little.
- * The bias gradient, a sum over rows, is a product with a row of ones for the same reason:
- * wasm reduces over a leading axis by transposing first ([2048,256]: 3.9 ms against 0.2 ms).
+ * x [N, K] @ w [K, M] + b, optionally followed by ReLU, with a hand-written gradient:
+ *   dx = g · wᵀ,  dw = xᵀ · g,  db = Σ_rows g,  where g = dy (times ReLU's 0/1 mask).
+ * Why by hand: each product is written in the form that is fastest on the wasm backend, which
+ * matters most there. dx passes `transposeB` (wasm runs it with the lab's SIMD kernel,
+ * wasm-kernels/matmul.ts, faster than transposing w first); dw transposes x explicitly, since
+ * tfjs's XNNPACK product of the transposed copy beats a strided read ([64,384]·[384,256]: 0.54 ms
+ * against 0.74 ms). The bias gradient, a sum over rows, is a product with a row of ones: wasm
+ * reduces over a leading axis by transposing first ([2048,256]: 3.9 ms against 0.2 ms). On the
+ * other backends both forms cost about the same.
  */
 export function linear(
   x: tf.Tensor2D,
@@ -79,9 +81,10 @@ export function linear(
         const [xs, ...rest] = saved as tf.Tensor2D[];
         const ys = activation === 'relu' ? rest.shift() : undefined;
         const ws = w instanceof tf.Variable ? w : rest[0];
-        // ReLU's derivative is sign(y): 1 where y > 0, 0 where the ReLU cut it (one kernel, no cast).
-        const g = (activation === 'relu' ? dy.mul(ys!.sign()) : dy) as tf.Tensor2D;
-        const grads = [tf.matMul(g, ws!.transpose()), tf.matMul(xs!.transpose(), g)];
+        // ReLU's derivative is step(y): 1 where y > 0, 0 where the ReLU cut it (one kernel, no cast;
+        // wasm's Sign, which gives the same 0/1 here, is ten times slower).
+        const g = (activation === 'relu' ? dy.mul(tf.step(ys!)) : dy) as tf.Tensor2D;
+        const grads = [tf.matMul(g, ws!, false, true), tf.matMul(xs!.transpose(), g)];
         return b ? [...grads, tf.matMul(tf.ones([1, g.shape[0]]), g).reshape([-1])] : grads;
       },
     };

@@ -28,20 +28,17 @@ import {
 import { CASE_NAMES } from './cases';
 import { checkpointFile, decodeCheckpoint } from './checkpoint';
 import { PackedAdam } from './adam';
-import { CheckpointError, ConfigError, NonFiniteLossError } from './errors';
+import { CheckpointError, ConfigError } from './errors';
 import { adaptBeta, klEstimateArray } from './kl';
-import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
+import type { LossSettings } from './loss';
 import { buildMinibatch, takeRows, type UpdateTargets } from './minibatch';
 import {
-  LOSS_SCALARS,
   UpdateStats,
   emptyCaseCounts,
   iterationMetrics,
-  unpackStep,
   type CaseCounts,
   type LossValues,
   type Metrics,
-  type StepScalars,
   type TokenCases,
 } from './metrics';
 import { SoftmaxTable, Transformer, type PolicyModel, type WeightMap } from './model';
@@ -51,6 +48,7 @@ import { weightMismatch, type PolicyCheckpoint } from './policy-checkpoint';
 import { Rng } from './rng';
 import { sampleRollout, type Rollout, type SampledStep } from './rollout';
 import { TASKS, type Task } from './tasks';
+import { updateStep, type StepResult } from './update-step';
 
 export { NonFiniteLossError } from './errors';
 
@@ -279,42 +277,6 @@ export class Trainer {
     };
   }
 
-  /**
-   * One Adam step on a minibatch. Everything the metrics need comes back in a single
-   * download, taken *before* the gradients are applied, so a non-finite loss is caught
-   * while the weights are still the last good ones.
-   */
-  private async trainOn(mb: MinibatchTensors, s: LossSettings, iteration: number) {
-    let aux: tf.Tensor | undefined;
-    const { grads, packed } = tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => {
-        const p = ppoLoss(this.policy, mb, s);
-        aux = tf.keep(tf.concat([p.ratio.flatten(), p.lp.flatten(), tf.stack(LOSS_SCALARS.map((k) => p[k]))]));
-        return p.total;
-      }, this.policy.trainable);
-      // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
-      // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-      const flat = this.optimizer.flatten(grads);
-      const norm = flat.square().sum().sqrt();
-      return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
-    });
-    aux!.dispose();
-    const data = (await packed.data()) as Float32Array;
-    packed.dispose();
-    const { perToken, scalars } = unpackStep(data);
-    const ratio = perToken.subarray(0, perToken.length / 2);
-    const lpNew = perToken.subarray(perToken.length / 2);
-    if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
-      tf.dispose(grads);
-      throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
-    }
-    const maxNorm = this.cfg.maxGradNorm;
-    const scale = maxNorm > 0 ? Math.min(1, maxNorm / (scalars.gradNorm + 1e-6)) : 1;
-    this.optimizer.applyGradients(grads, scale);
-    tf.dispose(grads);
-    return { ratio, lpNew, scalars };
-  }
-
   /** Runs one full iteration and returns its metrics. Throws NonFiniteLossError on a NaN loss. */
   async step(): Promise<Metrics> {
     this.stepping = true;
@@ -369,7 +331,7 @@ export class Trainer {
         const tensors = buildMinibatch(rollout, targets, rows, c.lossType);
         let result;
         try {
-          result = await this.trainOn(tensors, settings, iteration);
+          result = await updateStep(this.policy, this.optimizer, tensors, settings, c.maxGradNorm, iteration);
         } finally {
           tf.dispose(Object.values(tensors));
         }
@@ -437,7 +399,7 @@ function minibatchReport(
   r: Rollout,
   rows: number[],
   advantages: Float32Array,
-  step: { ratio: Float32Array; lpNew: Float32Array; scalars: StepScalars },
+  step: StepResult,
   tc: TokenCases,
   place: MinibatchPlace,
 ): MinibatchReport {

@@ -4,6 +4,7 @@
  * precisely why it could not start.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installWasmKernels, labProductsLoaded } from '../engine/wasm-kernels';
 // The three wasm binaries, emitted by Vite as hashed assets; tfjs picks one by SIMD/threads support.
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -172,6 +173,7 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
     });
+    installWasmKernels();
     if (!(await start('wasm'))) return fail('the wasm module did not load (see the console)');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     // tfjs loads the threaded build when the page is cross-origin isolated, then uses about half the cores.
@@ -180,7 +182,8 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     const build = threaded
       ? `multithreaded build, ${threads} thread${threads === 1 ? '' : 's'}`
       : 'single-threaded (threads need a cross-origin isolated page: COOP/COEP headers)';
-    return { ok: true, description: `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, ${build}` };
+    const products = labProductsLoaded() ? "the lab's SIMD kernels for batched products" : "tfjs's own batched products";
+    return { ok: true, description: `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, ${build}, ${products}` };
   },
 
   async cpu() {

@@ -98,4 +98,43 @@ describe('exports', () => {
       await lab.close();
     }
   });
+
+  it("on wasm (threaded in the page, with the lab's SIMD products) a link's metrics and tokens are the CLI's, byte for byte", async () => {
+    const link = linkFor({ ...TINY, backend: 'wasm', seed: 7 });
+    const lab = await openLab(link);
+    const { page } = lab;
+    try {
+      const info = await waitForBackend(page);
+      expect(info.description).toMatch(/multithreaded build.*the lab's SIMD kernels for batched products/);
+      for (let i = 1; i <= ITERATIONS; i++) {
+        await page.getByTestId('step').click();
+        await waitForIterations(page, i);
+      }
+      await page.getByTestId('share-menu').click();
+      await expect.poll(() => page.getByTestId('export-metrics-jsonl').isEnabled()).toBe(true);
+      const jsonl = (await saved(page, 'export-metrics-jsonl')).toString('utf8');
+      const tokens = (await saved(page, 'export-tokens')).toString('utf8');
+      const dir = mkdtempSync(join(tmpdir(), 'ppo-lab-export-'));
+      const cli = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli/lab.ts',
+          '--link',
+          link,
+          '--iterations',
+          String(ITERATIONS),
+          '--tokens',
+          join(dir, 't.jsonl'),
+        ],
+        { encoding: 'utf8', timeout: 180_000 },
+      );
+      expect(cli.status, cli.stderr).toBe(0);
+      expect(withoutTime(jsonl)).toBe(withoutTime(cli.stdout));
+      expect(tokens).toBe(readFileSync(join(dir, 't.jsonl'), 'utf8'));
+    } finally {
+      await lab.close();
+    }
+  });
 });

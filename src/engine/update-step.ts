@@ -1,0 +1,56 @@
+/**
+ * One Adam step on one minibatch: the composite loss (loss.ts), its gradient, gradient-norm
+ * clipping and the packed Adam update. Everything the metrics need comes back in a single download,
+ * taken *before* the gradients are applied, so a non-finite loss is caught while the weights are
+ * still the last good ones. Used by the trainer and by the bench's train-step figure.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { PackedAdam } from './adam';
+import { NonFiniteLossError } from './errors';
+import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
+import { LOSS_SCALARS, unpackStep, type StepScalars } from './metrics';
+import type { PolicyModel } from './model';
+
+export interface StepResult {
+  /** [b·T] π_θ / π_old per token, before this step's update. */
+  ratio: Float32Array;
+  /** [b·T] log π_θ per token from this step's forward pass. */
+  lpNew: Float32Array;
+  scalars: StepScalars;
+}
+
+/** @param maxGradNorm clip the gradient to this global norm (0: no clipping). */
+export async function updateStep(
+  policy: PolicyModel,
+  optimizer: PackedAdam,
+  mb: MinibatchTensors,
+  s: LossSettings,
+  maxGradNorm: number,
+  iteration: number,
+): Promise<StepResult> {
+  let aux: tf.Tensor | undefined;
+  const { grads, packed } = tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => {
+      const p = ppoLoss(policy, mb, s);
+      aux = tf.keep(tf.concat([p.ratio.flatten(), p.lp.flatten(), tf.stack(LOSS_SCALARS.map((k) => p[k]))]));
+      return p.total;
+    }, policy.trainable);
+    // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
+    // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
+    const flat = optimizer.flatten(grads);
+    const norm = flat.square().sum().sqrt();
+    return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
+  });
+  aux!.dispose();
+  const data = (await packed.data()) as Float32Array;
+  packed.dispose();
+  const { perToken, scalars } = unpackStep(data);
+  if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
+    tf.dispose(grads);
+    throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
+  }
+  const scale = maxGradNorm > 0 ? Math.min(1, maxGradNorm / (scalars.gradNorm + 1e-6)) : 1;
+  optimizer.applyGradients(grads, scale);
+  tf.dispose(grads);
+  return { ratio: perToken.subarray(0, perToken.length / 2), lpNew: perToken.subarray(perToken.length / 2), scalars };
+}
