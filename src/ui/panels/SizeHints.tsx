@@ -26,7 +26,7 @@ export function SizeHints() {
     <div className="size-hints small" data-testid="size-hints">
       <span className="muted">
         {timedSize
-          ? `Seconds per iteration on ${backend}: measured for ${timedSize}, the others estimated from their FLOPs.`
+          ? `Seconds per iteration on ${backend}: measured for ${timedSize}; the others scaled by their FLOPs (an estimate: a bigger size often takes less, as fixed per-kernel costs weigh less in it).`
           : 'Parameters per size; times on this backend appear after a few iterations.'}
       </span>
       <ul>
