@@ -32,6 +32,15 @@ describe('lab link', () => {
     expect(errors.join('\n')).toMatch(/unknown field "foo"/);
   });
 
+  it('offers every model size, large included, and refuses a size that has no checkpoint', () => {
+    const large = decodeLink('model=large');
+    expect(large.errors).toEqual([]);
+    expect(large.config.model).toBe('large');
+    const huge = decodeLink('model=huge');
+    expect(huge.config.model).toBe('base');
+    expect(huge.errors).toEqual(['model must be one of small|base|large; got "huge": default base used']);
+  });
+
   it('refuses structural edits, bad iterations and oversized links', () => {
     const { timeline, errors } = decodeLink('edit=5:task=bandit&edit=0:eps=0.1&edit=x&edit=3:eps=0.3');
     expect(timeline).toEqual([{ iteration: 3, params: { eps: 0.3 } }]);
