@@ -43,16 +43,16 @@ export function samePairShape(a: TransformerShape, b: TransformerShape): boolean
 }
 
 /**
- * Whether pairing is faster on `backend` for models of `shape`: it halves the kernels but doubles
- * the multiply-adds. Measured on wasm (2 loaded cores, batch 64, prompt + 6 steps, medians of 7):
- * d = 32 paired 36 ms against 54 ms alone, d = 64 80 against 71 ms (a wash), d = 128 × 5 layers 407
- * against 267 ms. So wasm pairs up to d = 64, where the dispatches it saves are worth the most on
- * a GPU-less laptop; the GPU backends always pair (a dispatch costs more there than these small
- * products); the cpu backend, bound by arithmetic, never does.
+ * Whether pairing is faster on `backend`: it halves the kernels but doubles
+ * the multiply-adds. The GPU backends always pair (a dispatch costs more there than these small
+ * products); the cpu backend, bound by arithmetic, never does; nor does wasm any more. Before the
+ * lab's SIMD kernels (wasm-kernels/) wasm paired up to d = 64, where the dispatches it saved were
+ * dear; with them, measured in Node (default config, rollout medians of 12 iterations, idle 2-core
+ * machine): small (d = 32) 15.4 and 14.8 ms paired against 14.5 and 15.9 ms apart (a wash), base
+ * (d = 64) 34 and 32 ms paired against 27 and 28 ms apart.
  */
-export function pairPays(backend: string, shape: TransformerShape): boolean {
-  if (backend === 'webgl' || backend === 'webgpu') return true;
-  return backend === 'wasm' && shape.dModel <= 64;
+export function pairPays(backend: string): boolean {
+  return backend === 'webgl' || backend === 'webgpu';
 }
 
 /** [[a, 0], [0, b]] for a, b [K, M]. */

@@ -93,9 +93,26 @@ export function linear(
 }
 
 /**
+ * The name of the lab's one-kernel LayerNorm forward pass (wasm-kernels/layer-norm.ts, registered
+ * for wasm where SIMD runs), whose outputs are y, x̂ and 1/σ.
+ */
+export const LAYER_NORM_KERNEL = 'LabLayerNorm';
+
+/** LayerNorm's forward pass: y, x̂ and 1/σ [N, 1], by the lab's kernel where the backend has it, else eight plain ops. */
+function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
+  if (tf.getKernel(LAYER_NORM_KERNEL, tf.getBackend()))
+    return tf.engine().runKernel(LAYER_NORM_KERNEL, { x, g, b }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const xc = x.sub(x.mean(-1, true));
+  const inv = xc.square().mean(-1, true).add(1e-5).rsqrt() as tf.Tensor2D;
+  const xhat = xc.mul(inv) as tf.Tensor2D;
+  return [xhat.mul(g).add(b), xhat, inv];
+}
+
+/**
  * LayerNorm over the last axis of x [N, D]: (x − mean) / sqrt(var + 1e-5) · g + b, with a
- * hand-written gradient. The forward pass runs the same ops as the plain version (so sampling
- * gives the same numbers); the backward pass is the closed form, about a dozen kernels where
+ * hand-written gradient. The forward pass is one kernel on wasm and the plain ops elsewhere (the
+ * paired sampler of model-pair.ts, used on the GPU backends, runs the same ops in the same order);
+ * the backward pass is the closed form, about a dozen kernels where
  * tfjs's autodiff of tf.moments runs three times as many and keeps a copy of every intermediate.
  *   dx = inv · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),  dx̂ = dy · g,  dg = Σ dy · x̂,  db = Σ dy
  * (sums over rows, as one product with a row of ones: see `linear`).
@@ -104,13 +121,11 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Te
   const f = tf.customGrad((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xi, gi, bi] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-    const xc = xi.sub(xi.mean(-1, true));
-    const inv = xc.square().mean(-1, true).add(1e-5).rsqrt();
-    const xhat = xc.mul(inv) as tf.Tensor2D;
+    const [y, xhat, inv] = layerNormForward(xi, gi, bi);
     // As in `linear`, a weight variable is used as is rather than saved (copied).
     save(g instanceof tf.Variable ? [xhat, inv] : [xhat, inv, gi]);
     return {
-      value: xhat.mul(gi).add(bi),
+      value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xh, iv, gSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
         const gs = gSaved ?? g;

@@ -187,7 +187,7 @@ export async function sampleRollout(
     policy instanceof Transformer &&
     reference instanceof Transformer &&
     samePairShape(policy.shape, reference.shape) &&
-    pairPays(tf.getBackend(), policy.shape)
+    pairPays(tf.getBackend())
       ? pairedStepper(policy, reference, prompts, n)
       : separateStepper(policy, reference, prompts, n);
   const probs = new Float64Array(V);

@@ -59,7 +59,7 @@ function plainAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf
 }
 
 describe('fused ops', () => {
-  it('layerNorm: the same output as the plain ops, and their gradients within float32 rounding', () => {
+  it("layerNorm: the plain ops' output and gradients within float32 rounding (its forward pass is one kernel on wasm)", () => {
     const x = randn([6, 8], 3).add(1);
     const g = randn([8]).add(1);
     const b = randn([8]);
@@ -70,7 +70,7 @@ describe('fused ops', () => {
       probe,
     );
     const plain = valueAndGrads((...t) => plainLayerNorm(t[0]!, t[1]!, t[2]!), [x, g, b], probe);
-    expect(fused.out.dataSync()).toEqual(plain.out.dataSync());
+    expect(relativeGap([plain.out], [fused.out])).toBeLessThan(1e-6);
     expect(relativeGap(plain.grads, fused.grads)).toBeLessThan(1e-5);
     // The gradients are not trivially equal because they are zero.
     expect(Math.max(...plain.grads.map((t) => t.abs().max().dataSync()[0]!))).toBeGreaterThan(0.1);

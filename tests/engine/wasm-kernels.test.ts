@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { simdBytesSource } from '../../src/cli/build-wasm';
+import { LAYER_NORM_KERNEL } from '../../src/engine/ops';
 import { Rng } from '../../src/engine/rng';
 import { asBlockTranspose, reducePermutation } from '../../src/engine/wasm-kernels/transpose';
 import { useBackend } from './helpers';
@@ -146,6 +147,58 @@ describe('SIMD batched products', () => {
       out.values.forEach((v, j) => expect(Math.abs(v - cpu[i]!.values[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(v))));
     });
   });
+});
+
+describe('LayerNorm in one kernel', () => {
+  /** The kernel's arithmetic in exact float32: four lane sums, added (l0 + l1) + (l2 + l3), then the tail. */
+  function laneSum(values: number[]): number {
+    const d4 = values.length - (values.length % 4);
+    const lanes = [0, 0, 0, 0];
+    for (let j = 0; j < d4; j++) lanes[j % 4] = fr(lanes[j % 4]! + values[j]!);
+    let s = fr(fr(lanes[0]! + lanes[1]!) + fr(lanes[2]! + lanes[3]!));
+    for (let j = d4; j < values.length; j++) s = fr(s + values[j]!);
+    return s;
+  }
+  function referenceLayerNorm(x: Float32Array, g: Float32Array, b: Float32Array, rows: number, d: number) {
+    const [y, xhat, inv] = [new Float32Array(rows * d), new Float32Array(rows * d), new Float32Array(rows)];
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(x.subarray(r * d, (r + 1) * d));
+      const mean = fr(laneSum(row) / d);
+      const variance = fr(laneSum(row.map((v) => fr(fr(v - mean) * fr(v - mean)))) / d);
+      inv[r] = fr(1 / fr(Math.sqrt(fr(variance + fr(1e-5)))));
+      row.forEach((v, j) => {
+        xhat[r * d + j] = fr(fr(v - mean) * inv[r]!);
+        y[r * d + j] = fr(fr(xhat[r * d + j]! * g[j]!) + b[j]!);
+      });
+    }
+    return [y, xhat, inv];
+  }
+
+  for (const [rows, d] of [
+    [6, 64],
+    [5, 7],
+    [3, 130],
+  ] as const)
+    it(`${rows} rows of ${d}: y, x̂ and 1/σ exactly as modelled, and within rounding of the plain ops on cpu`, async () => {
+      const x = Float32Array.from(randn(rows * d), (v) => 3 * v + 1);
+      const g = randn(d);
+      const b = randn(d);
+      const inputs: [Float32Array, number[]][] = [
+        [x, [rows, d]],
+        [g, [d]],
+        [b, [d]],
+      ];
+      const run = (xt: tf.Tensor, gt: tf.Tensor, bt: tf.Tensor) =>
+        tf.engine().runKernel(LAYER_NORM_KERNEL, { x: xt, g: gt, b: bt }) as tf.Tensor[];
+      const wasm = await runOn('wasm', inputs, run);
+      expect(wasm.map((o) => o.values)).toEqual(referenceLayerNorm(x, g, b, rows, d).map((a) => Array.from(a)));
+      const plain = await runOn('cpu', inputs, (xt, gt, bt) => {
+        const xc = xt.sub(xt.mean(-1, true));
+        const inv = xc.square().mean(-1, true).add(1e-5).rsqrt();
+        return [xc.mul(inv).mul(gt).add(bt)];
+      });
+      wasm[0]!.values.forEach((v, i) => expect(Math.abs(v - plain[0]!.values[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(v))));
+    });
 });
 
 describe('transposes', () => {

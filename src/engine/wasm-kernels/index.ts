@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { COPY_KERNELS } from './copy-kernels';
 import { batchMatMulKernel } from './matmul';
-import { simdKernels } from './simd-module';
+import { simdKernels, simdSupported } from './simd-module';
+import { layerNormConfig } from './layer-norm';
 import { transposeKernel } from './transpose';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -24,6 +25,8 @@ export function installWasmKernels(): void {
     tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) as tf.KernelFunc });
     installed.add(name);
   }
+  // A kernel of the lab's own, with no tfjs original: registered only where it can run.
+  if (!tf.getKernel(layerNormConfig.kernelName, 'wasm') && simdSupported()) tf.registerKernel(layerNormConfig);
 }
 
 /**

@@ -33,6 +33,7 @@ export interface SimdKernels {
     bB: number,
   ): void;
   transpose(src: number, dst: number, outer: number, rows: number, cols: number, inner: number): void;
+  layerNorm(x: number, g: number, b: number, y: number, xhat: number, inv: number, rows: number, d: number): void;
 }
 
 /** The Emscripten module behind the backend: its heap is `wasmMemory` (threaded build) or the exported `asm.memory`. */
@@ -41,6 +42,9 @@ type EmscriptenModule = { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebA
 const instances = new WeakMap<object, SimdKernels | null>();
 
 const decode = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+
+/** Whether this engine can compile the kernels (wasm SIMD); checked before registering kernels that have no tfjs original to fall back on. */
+export const simdSupported = (): boolean => typeof WebAssembly !== 'undefined' && WebAssembly.validate(decode(SIMD_WASM.plain));
 
 export function simdKernels(backend: BackendWasm): SimdKernels | null {
   const module = backend.wasm as unknown as EmscriptenModule;

@@ -1,11 +1,12 @@
 ;; The lab's wasm kernels, written with 128-bit SIMD, for what tfjs's wasm backend does slowly:
 ;; batched and transposed matrix products (tfjs runs them in a scalar loop, about 1.6 GFLOP/s here)
-;; and transposes (tfjs's took 3 ms for a 2048×256 matrix).
+;; and transposes (tfjs's took 3 ms for a 2048×256 matrix); and LayerNorm's forward pass in one kernel
+;; instead of eight.
 ;;
 ;; The memory is tfjs's own wasm heap (imported), so operands are read and results written in place:
 ;; pointers are byte offsets into it, strides and sizes count floats. `npm run build:wasm` assembles
 ;; this file into simd-bytes.ts (with a variant importing a shared memory, for tfjs's multithreaded
-;; build). The TypeScript side is matmul.ts and transpose.ts.
+;; build). The TypeScript side is matmul.ts, transpose.ts and layer-norm.ts.
 ;;
 ;; Each entry of a product is a plain float32 sum of products (no fused multiply-add), in a fixed
 ;; order that tests/engine/wasm-kernels.test.ts reproduces exactly in JavaScript.
@@ -322,4 +323,88 @@
       (local.set $dst (i32.add (local.get $dst) (local.get $block)))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
       (br $outerLoop))))
+
+  ;; LayerNorm over rows of x [rows × d]: per row, mean = Σx / d, xc = x − mean, var = Σxc² / d,
+  ;; inv = 1 / sqrt(var + 1e-5), xhat = xc · inv, y = xhat · g + b. Writes y and xhat [rows × d] and
+  ;; inv [rows] (what the backward pass keeps). Each sum is four lane sums over the columns
+  ;; j ≡ l (mod 4) in order, added (l0 + l1) + (l2 + l3), then the last d mod 4 columns one by one.
+  (func (export "layerNorm")
+    (param $x i32) (param $g i32) (param $b i32) (param $y i32) (param $xhat i32) (param $inv i32)
+    (param $rows i32) (param $d i32)
+    (local $r i32) (local $j i32) (local $d4 i32) (local $rowBytes i32) (local $o i32)
+    (local $acc v128) (local $mv v128) (local $iv v128) (local $xc v128)
+    (local $s f32) (local $mean f32) (local $rinv f32) (local $c f32) (local $size f32)
+    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $size (f32.convert_i32_u (local.get $d)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      ;; The mean.
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $sumDone (loop $sumLoop
+        (br_if $sumDone (i32.ge_u (local.get $j) (local.get $d4)))
+        (local.set $acc (f32x4.add (local.get $acc) (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sumLoop)))
+      (local.set $s (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $sumTailDone (loop $sumTail
+        (br_if $sumTailDone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $s (f32.add (local.get $s) (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $sumTail)))
+      (local.set $mean (f32.div (local.get $s) (local.get $size)))
+      (local.set $mv (f32x4.splat (local.get $mean)))
+      ;; The variance around it.
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $varDone (loop $varLoop
+        (br_if $varDone (i32.ge_u (local.get $j) (local.get $d4)))
+        (local.set $xc (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mv)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $xc) (local.get $xc))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $varLoop)))
+      (local.set $s (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (block $varTailDone (loop $varTail
+        (br_if $varTailDone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $c (f32.sub (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mean)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (local.get $c) (local.get $c))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $varTail)))
+      (local.set $rinv (f32.div (f32.const 1) (f32.sqrt (f32.add (f32.div (local.get $s) (local.get $size)) (f32.const 1e-5)))))
+      (f32.store (i32.add (local.get $inv) (i32.shl (local.get $r) (i32.const 2))) (local.get $rinv))
+      (local.set $iv (f32x4.splat (local.get $rinv)))
+      ;; xhat and y.
+      (local.set $j (i32.const 0))
+      (block $outDone (loop $outLoop
+        (br_if $outDone (i32.ge_u (local.get $j) (local.get $d4)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $xc (f32x4.mul
+          (f32x4.sub (v128.load align=4 (i32.add (local.get $x) (local.get $o))) (local.get $mv))
+          (local.get $iv)))
+        (v128.store align=4 (i32.add (local.get $xhat) (local.get $o)) (local.get $xc))
+        (v128.store align=4 (i32.add (local.get $y) (local.get $o))
+          (f32x4.add (f32x4.mul (local.get $xc) (v128.load align=4 (i32.add (local.get $g) (local.get $o))))
+            (v128.load align=4 (i32.add (local.get $b) (local.get $o)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $outLoop)))
+      (block $outTailDone (loop $outTail
+        (br_if $outTailDone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $c (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $mean)) (local.get $rinv)))
+        (f32.store (i32.add (local.get $xhat) (local.get $o)) (local.get $c))
+        (f32.store (i32.add (local.get $y) (local.get $o))
+          (f32.add (f32.mul (local.get $c) (f32.load (i32.add (local.get $g) (local.get $o)))) (f32.load (i32.add (local.get $b) (local.get $o)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $outTail)))
+      (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+      (local.set $xhat (i32.add (local.get $xhat) (local.get $rowBytes)))
+      (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
 )

@@ -1,0 +1,41 @@
+/**
+ * LayerNorm's forward pass as one wasm kernel (simd.wat `layerNorm`), registered under the lab's
+ * own kernel name, LAYER_NORM_KERNEL (ops.ts uses it on a backend that has it, and the eight
+ * plain ops elsewhere). The sampler normalizes five times per step and model, so this takes about
+ * 600 dispatches out of a default iteration. Outputs: y, x̂ and 1/σ per row, as ops.ts's
+ * hand-written gradient keeps them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { LAYER_NORM_KERNEL } from '../ops';
+import { pointer, simdKernels } from './simd-module';
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+function layerNormKernel(args: KernelArgs): tf.TensorInfo[] {
+  const { x, g, b } = args.inputs as { x: tf.TensorInfo; g: tf.TensorInfo; b: tf.TensorInfo };
+  const backend = args.backend as BackendWasm;
+  const kernels = simdKernels(backend);
+  if (!kernels) throw new Error("the lab's wasm kernels did not load on this heap, and LayerNorm needs them");
+  const [rows, d] = x.shape as [number, number];
+  const y = backend.makeOutput([rows, d], 'float32');
+  const xhat = backend.makeOutput([rows, d], 'float32');
+  const inv = backend.makeOutput([rows, 1], 'float32');
+  kernels.layerNorm(
+    pointer(backend, x),
+    pointer(backend, g),
+    pointer(backend, b),
+    pointer(backend, y),
+    pointer(backend, xhat),
+    pointer(backend, inv),
+    rows,
+    d,
+  );
+  return [y, xhat, inv];
+}
+
+export const layerNormConfig: tf.KernelConfig = {
+  kernelName: LAYER_NORM_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: layerNormKernel as unknown as tf.KernelFunc,
+};
