@@ -5,8 +5,8 @@
  * ratio of their FLOPs per iteration (engine/flops.ts). That assumes time grows with the
  * arithmetic alone; the fixed cost of each kernel dispatch (which weighs most at small sizes)
  * and how well the backend uses the machine at each size move the real time, which is why the
- * picker labels it an estimate. Measured on wasm in Node (sort, default config): base 121 ms,
- * large 661 ms, 5.5× for 9.9× the FLOPs, so scaling from base overstated large by 1.8×.
+ * picker labels it an estimate. Measured on wasm in Node (sort, default config, README "Speed"):
+ * base 98 ms, large 622 ms, 6.3× for 9.9× the FLOPs, so scaling from base overstates large by 1.6×.
  */
 import { iterationFlops } from '../engine/flops';
 import type { Config } from '../engine/params';
