@@ -83,8 +83,8 @@ export interface LossParts {
  *   ∂/∂z    = ∂/∂log p − p·Σ ∂/∂log p,  ∂/∂logits = ∂/∂z / τ
  *   ∂/∂V    = c_v·w_tok·(V − R), or where clipping won, the clipped error's (V_clip − R) if the clip did not bind
  * (w the loss-type weight, w_tok the token weight, 0 on padding). Only `total` carries a gradient:
- * the other parts are numbers to report, and differentiating them would give 0. tests/engine/loss-gradient.test.ts checks the gradient
- * against tfjs's autodiff of the plain ops.
+ * the other parts are numbers to report, and differentiating them would give 0.
+ * tests/engine/loss-gradient.test.ts checks the gradient against tfjs's autodiff of the plain ops.
  */
 export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSettings): LossParts {
   const [b, T] = mb.lpOld.shape;
@@ -173,7 +173,8 @@ function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: Minibat
       const errClipped = diffClipped.square();
       value = weightedSum(tf.maximum(err, errClipped), mb.tokenWeights).mul(0.5);
       valueClipfrac = weightedSum(errClipped.greater(err).cast('float32'), mb.tokenWeights);
-      // tfjs's maximum sends the gradient to err where err ≥ errClipped; the clipped error reaches V only where the clip did not bind.
+      // tfjs's maximum sends the gradient to err where err ≥ errClipped; the clipped error
+      // reaches V only where the clip did not bind.
       const clipFree = delta.greaterEqual(-s.vfClip).logicalAnd(delta.lessEqual(s.vfClip));
       const dErr = tf.where(err.greaterEqual(errClipped), diff, tf.where(clipFree, diffClipped, tf.zerosLike(diff)));
       dValues = dErr.mul(mb.tokenWeights).mul(s.vfCoef) as tf.Tensor2D;
