@@ -56,6 +56,8 @@ export class TrainingClient {
   private edits: QueuedEdit[] = [];
   private watch: number | null = null;
   private state: RunState | null = null;
+  /** Pause was asked for and the worker has not reported a state since (a restart must not undo it). */
+  private pauseAsked = false;
   /** A command was sent and nothing has come back since. */
   private awaiting = false;
   private watchdog: unknown = null;
@@ -77,6 +79,8 @@ export class TrainingClient {
     // A stopped client has no worker: the page says so and offers a reload instead.
     if (this.disposed || this.stopped) return;
     if (cmd.type === 'load-config') this.sentConfig = cmd.config;
+    if (cmd.type === 'pause') this.pauseAsked = true;
+    if (cmd.type === 'start' || cmd.type === 'resume' || cmd.type === 'step') this.pauseAsked = false;
     if (cmd.type === 'set-watch') this.watch = cmd.stepsPerSecond;
     // Every command but set-watch is answered (a status, an event or an error).
     else this.awaiting = true;
@@ -141,6 +145,7 @@ export class TrainingClient {
       this.edits.push({ params: e.params, atIteration: e.atIteration });
     } else if (e.type === 'status') {
       this.state = e.state;
+      this.pauseAsked = false;
     }
     this.emit(e);
     if (e.type === 'error' && e.fatal) this.restart(null);
@@ -192,7 +197,7 @@ export class TrainingClient {
     }
     this.restarts.push(now);
     const config = this.goodConfig ?? this.sentConfig;
-    const wasRunning = this.state === 'running';
+    const wasRunning = this.state === 'running' && !this.pauseAsked;
     if (why) {
       this.emit({
         type: 'error',
@@ -205,7 +210,10 @@ export class TrainingClient {
             : '.'),
       });
     }
+    // Until the new worker speaks, the page must not show the dead one's state (or count its iterations as running).
+    this.emit({ type: 'status', state: 'loading', iteration: 0, message: 'starting a new training worker' });
     this.state = null;
+    this.pauseAsked = false;
     this.restarted = config !== null;
     this.worker = this.spawn();
     if (config) this.send({ type: 'load-config', config });

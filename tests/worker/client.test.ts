@@ -71,11 +71,13 @@ describe('training client', () => {
     first.crash('out of memory');
     expect(workers).toHaveLength(2);
     expect(first.terminated).toBe(true);
-    expect(events.at(-1)).toMatchObject({
+    expect(events.at(-2)).toMatchObject({
       type: 'error',
       kind: 'crash',
       message: expect.stringMatching(/crashed \(out of memory\).*new worker.*starts over from iteration 0/),
     });
+    // The page stops showing the dead worker's state at once.
+    expect(events.at(-1)).toMatchObject({ type: 'status', state: 'loading' });
     expect(current().received).toEqual([
       { type: 'load-config', config },
       { type: 'set-params', params: { eps: 0.1 }, atIteration: 1 },
@@ -143,11 +145,28 @@ describe('training client', () => {
     clock.advance(10_000);
     expect(workers).toHaveLength(2);
     expect(workers[0]!.terminated).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/stopped answering/) });
+    expect(events.at(-2)).toMatchObject({ type: 'error', kind: 'crash', message: expect.stringMatching(/stopped answering/) });
+    expect(events.at(-1)).toMatchObject({ type: 'status', state: 'loading' });
     expect(current().received).toEqual([{ type: 'load-config', config }, { type: 'start' }]);
     // The replacement's first ready is marked as such.
     current().emit(ready());
     expect(events.at(-1)).toMatchObject({ type: 'ready', restarted: true });
+  });
+
+  it('a pause the silent worker never answered is kept: the replacement loads the run but does not start it', () => {
+    const { client, workers, clock, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready(), { type: 'status', state: 'running', iteration: 3 });
+    client.send({ type: 'pause' });
+    clock.advance(10_000);
+    expect(workers).toHaveLength(2);
+    expect(current().received).toEqual([{ type: 'load-config', config }]);
+    // Once the worker has answered the pause, a later start counts again.
+    current().emit(ready(), { type: 'status', state: 'paused', iteration: 0 });
+    client.send({ type: 'start' });
+    current().emit({ type: 'status', state: 'running', iteration: 1 });
+    current().crash('gone');
+    expect(current().received).toEqual([{ type: 'load-config', config }, { type: 'start' }]);
   });
 
   it('a paused worker owes nothing: its silence is not a failure, but a command left unanswered is', () => {
