@@ -4,7 +4,7 @@
  * precisely why it could not start.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installWasmKernels, labProductsLoaded } from '../engine/wasm-kernels';
+import { installWasmKernels, labKernelsLoaded } from '../engine/wasm-kernels';
 // The three wasm binaries, emitted by Vite as hashed assets; tfjs picks one by SIMD/threads support.
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -182,8 +182,10 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     const build = threaded
       ? `multithreaded build, ${threads} thread${threads === 1 ? '' : 's'}`
       : 'single-threaded (threads need a cross-origin isolated page: COOP/COEP headers)';
-    const products = labProductsLoaded() ? "the lab's SIMD kernels for batched products" : "tfjs's own batched products";
-    return { ok: true, description: `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, ${build}, ${products}` };
+    const kernels = labKernelsLoaded()
+      ? "with the lab's SIMD kernels (products, transposes, LayerNorm)"
+      : "tfjs's kernels only (the lab's need wasm SIMD)";
+    return { ok: true, description: `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, ${build}, ${kernels}` };
   },
 
   async cpu() {

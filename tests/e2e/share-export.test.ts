@@ -99,13 +99,13 @@ describe('exports', () => {
     }
   });
 
-  it("on wasm (threaded in the page, with the lab's SIMD products) a link's metrics and tokens are the CLI's, byte for byte", async () => {
+  it("on wasm (threaded in the page, with the lab's SIMD kernels) a link's metrics and tokens are the CLI's, byte for byte", async () => {
     const link = linkFor({ ...TINY, backend: 'wasm', seed: 7 });
     const lab = await openLab(link);
     const { page } = lab;
     try {
       const info = await waitForBackend(page);
-      expect(info.description).toMatch(/multithreaded build.*the lab's SIMD kernels for batched products/);
+      expect(info.description).toMatch(/multithreaded build.*with the lab's SIMD kernels/);
       for (let i = 1; i <= ITERATIONS; i++) {
         await page.getByTestId('step').click();
         await waitForIterations(page, i);

@@ -30,9 +30,9 @@ export function installWasmKernels(): void {
 }
 
 /**
- * Whether the lab's SIMD products run on the wasm backend in use (they load on its heap; without
- * wasm SIMD, tfjs's own products run instead, with different float rounding). For the status bar.
+ * Whether the lab's SIMD kernels run on the wasm backend in use (they load on its heap; without
+ * wasm SIMD, tfjs's own kernels run instead, with different float rounding). For the status bar.
  */
-export function labProductsLoaded(): boolean {
+export function labKernelsLoaded(): boolean {
   return tf.getBackend() === 'wasm' && simdKernels(tf.backend() as BackendWasm) !== null;
 }
