@@ -27,8 +27,11 @@ export function linkFor(overrides: Partial<Config>): string {
   return encodeLink({ ...defaultConfig(overrides.task), ...overrides });
 }
 
-/** Opens the lab with a link query (`backend=wasm&…`); `webgpu` adds Chromium's SwiftShader WebGPU flags. */
-export async function openLab(query = '', opts: { webgpu?: boolean } = {}): Promise<Lab> {
+/**
+ * Opens the lab with a link query (`backend=wasm&…`); `webgpu` adds Chromium's SwiftShader WebGPU
+ * flags; `plain` opens the copy served without COOP/COEP (a page that is not cross-origin isolated).
+ */
+export async function openLab(query = '', opts: { webgpu?: boolean; plain?: boolean } = {}): Promise<Lab> {
   const chromium = await launchChromium({ webgpu: opts.webgpu });
   const consoleErrors: string[] = [];
   try {
@@ -43,7 +46,7 @@ export async function openLab(query = '', opts: { webgpu?: boolean } = {}): Prom
       }),
     );
     const q = query.startsWith('?') ? query.slice(1) : query;
-    await page.goto(`${inject('labUrl')}/${q ? `?${q}` : ''}`);
+    await page.goto(`${inject(opts.plain ? 'plainUrl' : 'labUrl')}/${q ? `?${q}` : ''}`);
     await page.waitForFunction(() => window.ppoLab !== undefined, null, { timeout: 30_000 });
     return { page, consoleErrors, close: () => chromium.close() };
   } catch (e) {

@@ -99,42 +99,49 @@ describe('exports', () => {
     }
   });
 
-  it("on wasm (threaded in the page, with the lab's SIMD kernels) a link's metrics and tokens are the CLI's, byte for byte", async () => {
-    const link = linkFor({ ...TINY, backend: 'wasm', seed: 7 });
-    const lab = await openLab(link);
-    const { page } = lab;
-    try {
-      const info = await waitForBackend(page);
-      expect(info.description).toMatch(/multithreaded build.*with the lab's SIMD kernels/);
-      for (let i = 1; i <= ITERATIONS; i++) {
-        await page.getByTestId('step').click();
-        await waitForIterations(page, i);
+  it.each([
+    ['threaded, in a cross-origin isolated page', false, /multithreaded build.*with the lab's SIMD kernels/],
+    ['single-threaded, in a page served without COOP/COEP', true, /single-threaded.*with the lab's SIMD kernels/],
+  ] as const)(
+    "on wasm %s, with the lab's SIMD kernels, a link's metrics and tokens are the CLI's, byte for byte",
+    async (_, plain, build) => {
+      const link = linkFor({ ...TINY, backend: 'wasm', seed: 7 });
+      const lab = await openLab(link, { plain });
+      const { page } = lab;
+      try {
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(!plain);
+        const info = await waitForBackend(page);
+        expect(info.description).toMatch(build);
+        for (let i = 1; i <= ITERATIONS; i++) {
+          await page.getByTestId('step').click();
+          await waitForIterations(page, i);
+        }
+        await page.getByTestId('share-menu').click();
+        await expect.poll(() => page.getByTestId('export-metrics-jsonl').isEnabled()).toBe(true);
+        const jsonl = (await saved(page, 'export-metrics-jsonl')).toString('utf8');
+        const tokens = (await saved(page, 'export-tokens')).toString('utf8');
+        const dir = mkdtempSync(join(tmpdir(), 'ppo-lab-export-'));
+        const cli = spawnSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'src/cli/lab.ts',
+            '--link',
+            link,
+            '--iterations',
+            String(ITERATIONS),
+            '--tokens',
+            join(dir, 't.jsonl'),
+          ],
+          { encoding: 'utf8', timeout: 180_000 },
+        );
+        expect(cli.status, cli.stderr).toBe(0);
+        expect(withoutTime(jsonl)).toBe(withoutTime(cli.stdout));
+        expect(tokens).toBe(readFileSync(join(dir, 't.jsonl'), 'utf8'));
+      } finally {
+        await lab.close();
       }
-      await page.getByTestId('share-menu').click();
-      await expect.poll(() => page.getByTestId('export-metrics-jsonl').isEnabled()).toBe(true);
-      const jsonl = (await saved(page, 'export-metrics-jsonl')).toString('utf8');
-      const tokens = (await saved(page, 'export-tokens')).toString('utf8');
-      const dir = mkdtempSync(join(tmpdir(), 'ppo-lab-export-'));
-      const cli = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/cli/lab.ts',
-          '--link',
-          link,
-          '--iterations',
-          String(ITERATIONS),
-          '--tokens',
-          join(dir, 't.jsonl'),
-        ],
-        { encoding: 'utf8', timeout: 180_000 },
-      );
-      expect(cli.status, cli.stderr).toBe(0);
-      expect(withoutTime(jsonl)).toBe(withoutTime(cli.stdout));
-      expect(tokens).toBe(readFileSync(join(dir, 't.jsonl'), 'utf8'));
-    } finally {
-      await lab.close();
-    }
-  });
+    },
+  );
 });
