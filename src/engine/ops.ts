@@ -97,6 +97,8 @@ export function linear(
  * for wasm where SIMD runs), whose outputs are y, x̂ and 1/σ.
  */
 export const LAYER_NORM_KERNEL = 'LabLayerNorm';
+/** Its backward pass as one kernel, where registered: inputs dy, x̂, 1/σ and g; outputs dx and [dg, db]. */
+export const LAYER_NORM_GRAD_KERNEL = 'LabLayerNormGrad';
 
 /** LayerNorm's forward pass: y, x̂ and 1/σ [N, 1], by the lab's kernel where the backend has it, else eight plain ops. */
 function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
@@ -110,8 +112,8 @@ function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): [tf.T
 
 /**
  * LayerNorm over the last axis of x [N, D]: (x − mean) / sqrt(var + 1e-5) · g + b, with a
- * hand-written gradient. The forward pass is one kernel on wasm and the plain ops elsewhere (the
- * paired sampler of model-pair.ts, used on the GPU backends, runs the same ops in the same order);
+ * hand-written gradient. Each pass is one kernel on wasm and the plain ops elsewhere (the paired
+ * sampler of model-pair.ts, used on the GPU backends, runs the same forward ops in the same order);
  * the backward pass is the closed form, about a dozen kernels where
  * tfjs's autodiff of tf.moments runs three times as many and keeps a copy of every intermediate.
  *   dx = inv · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),  dx̂ = dy · g,  dg = Σ dy · x̂,  db = Σ dy
@@ -130,6 +132,11 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Te
         const [xh, iv, gSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
         const gs = gSaved ?? g;
         const [N, D] = xh.shape;
+        if (tf.getKernel(LAYER_NORM_GRAD_KERNEL, tf.getBackend())) {
+          const [dx, sums] = tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy, xhat: xh, inv: iv, g: gs }) as tf.Tensor[];
+          const [dg, db] = tf.split(sums!, 2);
+          return [dx!, dg!, db!];
+        }
         const dxhat = dy.mul(gs);
         const dx = dxhat
           .sub(dxhat.mean(-1, true))

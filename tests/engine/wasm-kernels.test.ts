@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { simdBytesSource } from '../../src/cli/build-wasm';
-import { LAYER_NORM_KERNEL } from '../../src/engine/ops';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../../src/engine/ops';
 import { Rng } from '../../src/engine/rng';
 import { asBlockTranspose, reducePermutation } from '../../src/engine/wasm-kernels/transpose';
 import { useBackend } from './helpers';
@@ -199,6 +199,38 @@ describe('LayerNorm in one kernel', () => {
       });
       wasm[0]!.values.forEach((v, i) => expect(Math.abs(v - plain[0]!.values[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(v))));
     });
+  it('the backward pass: dx per row and dg, db summed over rows in order, exactly as modelled', async () => {
+    const [rows, d] = [5, 11];
+    const dy = Float32Array.from(randn(rows * d));
+    const xhat = Float32Array.from(randn(rows * d));
+    const inv = Float32Array.from(randn(rows), (v) => Math.abs(v) + 0.5);
+    const g = Float32Array.from(randn(d));
+    const dx = new Float32Array(rows * d);
+    const dg = new Array<number>(d).fill(0);
+    const db = new Array<number>(d).fill(0);
+    for (let r = 0; r < rows; r++) {
+      const dxhat = Array.from({ length: d }, (_, j) => fr(dy[r * d + j]! * g[j]!));
+      const m1 = fr(laneSum(dxhat) / d);
+      const m2 = fr(laneSum(dxhat.map((v, j) => fr(v * xhat[r * d + j]!))) / d);
+      for (let j = 0; j < d; j++) {
+        dx[r * d + j] = fr(fr(fr(dxhat[j]! - m1) - fr(xhat[r * d + j]! * m2)) * inv[r]!);
+        dg[j] = fr(dg[j]! + fr(dy[r * d + j]! * xhat[r * d + j]!));
+        db[j] = fr(db[j]! + dy[r * d + j]!);
+      }
+    }
+    const [gotDx, gotSums] = await runOn(
+      'wasm',
+      [
+        [dy, [rows, d]],
+        [xhat, [rows, d]],
+        [inv, [rows, 1]],
+        [g, [d]],
+      ],
+      (a, b, c, e) => tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy: a, xhat: b, inv: c, g: e }) as tf.Tensor[],
+    );
+    expect(gotDx!.values).toEqual(Array.from(dx));
+    expect(gotSums!.values).toEqual([...dg, ...db]);
+  });
 });
 
 describe('transposes', () => {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { COPY_KERNELS } from './copy-kernels';
 import { batchMatMulKernel } from './matmul';
 import { simdKernels, simdSupported } from './simd-module';
-import { layerNormConfig } from './layer-norm';
+import { layerNormConfig, layerNormGradConfig } from './layer-norm';
 import { transposeKernel } from './transpose';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -25,8 +25,9 @@ export function installWasmKernels(): void {
     tf.registerKernel({ ...original, kernelFunc: make(original.kernelFunc) as tf.KernelFunc });
     installed.add(name);
   }
-  // A kernel of the lab's own, with no tfjs original: registered only where it can run.
-  if (!tf.getKernel(layerNormConfig.kernelName, 'wasm') && simdSupported()) tf.registerKernel(layerNormConfig);
+  // Kernels of the lab's own, with no tfjs original: registered only where they can run.
+  for (const config of [layerNormConfig, layerNormGradConfig])
+    if (!tf.getKernel(config.kernelName, 'wasm') && simdSupported()) tf.registerKernel(config);
 }
 
 /**

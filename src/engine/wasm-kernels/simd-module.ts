@@ -34,6 +34,7 @@ export interface SimdKernels {
   ): void;
   transpose(src: number, dst: number, outer: number, rows: number, cols: number, inner: number): void;
   layerNorm(x: number, g: number, b: number, y: number, xhat: number, inv: number, rows: number, d: number): void;
+  layerNormBackward(dy: number, xhat: number, inv: number, g: number, dx: number, dgdb: number, rows: number, d: number): void;
 }
 
 /** The Emscripten module behind the backend: its heap is `wasmMemory` (threaded build) or the exported `asm.memory`. */

@@ -1,7 +1,7 @@
 ;; The lab's wasm kernels, written with 128-bit SIMD, for what tfjs's wasm backend does slowly:
 ;; batched and transposed matrix products (tfjs runs them in a scalar loop, about 1.6 GFLOP/s here)
-;; and transposes (tfjs's took 3 ms for a 2048×256 matrix); and LayerNorm's forward pass in one kernel
-;; instead of eight.
+;; and transposes (tfjs's took 3 ms for a 2048×256 matrix); and LayerNorm's forward and backward
+;; passes, one kernel each instead of eight and about twelve.
 ;;
 ;; The memory is tfjs's own wasm heap (imported), so operands are read and results written in place:
 ;; pointers are byte offsets into it, strides and sizes count floats. `npm run build:wasm` assembles
@@ -405,6 +405,98 @@
       (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
       (local.set $xhat (i32.add (local.get $xhat) (local.get $rowBytes)))
       (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+
+  ;; LayerNorm's backward pass from its saved x̂ [rows × d] and 1/σ [rows]: per row, with
+  ;; dx̂ = dy · g, dx = ((dx̂ − mean(dx̂)) − x̂ · mean(dx̂ · x̂)) · (1/σ); and over the rows, in row order,
+  ;; dg = Σ dy · x̂ and db = Σ dy, written to dgdb [2·d] (dg, then db). Each mean is a sum as in
+  ;; `layerNorm` (four lanes, (l0 + l1) + (l2 + l3), then the tail) divided by d.
+  (func (export "layerNormBackward")
+    (param $dy i32) (param $xhat i32) (param $inv i32) (param $g i32) (param $dx i32) (param $dgdb i32)
+    (param $rows i32) (param $d i32)
+    (local $r i32) (local $j i32) (local $d4 i32) (local $rowBytes i32) (local $o i32) (local $db i32)
+    (local $acc1 v128) (local $acc2 v128) (local $t v128) (local $m1v v128) (local $m2v v128) (local $iv v128)
+    (local $s1 f32) (local $s2 f32) (local $m1 f32) (local $m2 f32) (local $rinv f32) (local $c f32) (local $size f32)
+    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $db (i32.add (local.get $dgdb) (local.get $rowBytes)))
+    (local.set $size (f32.convert_i32_u (local.get $d)))
+    ;; dg and db start at 0.
+    (memory.fill (local.get $dgdb) (i32.const 0) (i32.shl (local.get $rowBytes) (i32.const 1)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      ;; Σ dx̂ and Σ dx̂ · x̂.
+      (local.set $acc1 (v128.const i32x4 0 0 0 0))
+      (local.set $acc2 (v128.const i32x4 0 0 0 0))
+      (local.set $j (i32.const 0))
+      (block $sumDone (loop $sumLoop
+        (br_if $sumDone (i32.ge_u (local.get $j) (local.get $d4)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $t (f32x4.mul (v128.load align=4 (i32.add (local.get $dy) (local.get $o))) (v128.load align=4 (i32.add (local.get $g) (local.get $o)))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (local.get $t)))
+        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $t) (v128.load align=4 (i32.add (local.get $xhat) (local.get $o))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sumLoop)))
+      (local.set $s1 (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc1)) (f32x4.extract_lane 1 (local.get $acc1)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc1)) (f32x4.extract_lane 3 (local.get $acc1)))))
+      (local.set $s2 (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc2)) (f32x4.extract_lane 1 (local.get $acc2)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc2)) (f32x4.extract_lane 3 (local.get $acc2)))))
+      (block $sumTailDone (loop $sumTail
+        (br_if $sumTailDone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $c (f32.mul (f32.load (i32.add (local.get $dy) (local.get $o))) (f32.load (i32.add (local.get $g) (local.get $o)))))
+        (local.set $s1 (f32.add (local.get $s1) (local.get $c)))
+        (local.set $s2 (f32.add (local.get $s2) (f32.mul (local.get $c) (f32.load (i32.add (local.get $xhat) (local.get $o))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $sumTail)))
+      (local.set $m1 (f32.div (local.get $s1) (local.get $size)))
+      (local.set $m2 (f32.div (local.get $s2) (local.get $size)))
+      (local.set $rinv (f32.load (i32.add (local.get $inv) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $m1v (f32x4.splat (local.get $m1)))
+      (local.set $m2v (f32x4.splat (local.get $m2)))
+      (local.set $iv (f32x4.splat (local.get $rinv)))
+      ;; dx, and this row's share of dg and db.
+      (local.set $j (i32.const 0))
+      (block $outDone (loop $outLoop
+        (br_if $outDone (i32.ge_u (local.get $j) (local.get $d4)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $t (v128.load align=4 (i32.add (local.get $xhat) (local.get $o))))
+        (local.set $acc1 (v128.load align=4 (i32.add (local.get $dy) (local.get $o))))
+        (v128.store align=4 (i32.add (local.get $dx) (local.get $o))
+          (f32x4.mul
+            (f32x4.sub
+              (f32x4.sub (f32x4.mul (local.get $acc1) (v128.load align=4 (i32.add (local.get $g) (local.get $o)))) (local.get $m1v))
+              (f32x4.mul (local.get $t) (local.get $m2v)))
+            (local.get $iv)))
+        (v128.store align=4 (i32.add (local.get $dgdb) (local.get $o))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $dgdb) (local.get $o))) (f32x4.mul (local.get $acc1) (local.get $t))))
+        (v128.store align=4 (i32.add (local.get $db) (local.get $o))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $db) (local.get $o))) (local.get $acc1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $outLoop)))
+      (block $outTailDone (loop $outTail
+        (br_if $outTailDone (i32.ge_u (local.get $j) (local.get $d)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $c (f32.load (i32.add (local.get $dy) (local.get $o))))
+        (f32.store (i32.add (local.get $dx) (local.get $o))
+          (f32.mul
+            (f32.sub
+              (f32.sub (f32.mul (local.get $c) (f32.load (i32.add (local.get $g) (local.get $o)))) (local.get $m1))
+              (f32.mul (f32.load (i32.add (local.get $xhat) (local.get $o))) (local.get $m2)))
+            (local.get $rinv)))
+        (f32.store (i32.add (local.get $dgdb) (local.get $o))
+          (f32.add (f32.load (i32.add (local.get $dgdb) (local.get $o))) (f32.mul (local.get $c) (f32.load (i32.add (local.get $xhat) (local.get $o))))))
+        (f32.store (i32.add (local.get $db) (local.get $o))
+          (f32.add (f32.load (i32.add (local.get $db) (local.get $o))) (local.get $c)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $outTail)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+      (local.set $xhat (i32.add (local.get $xhat) (local.get $rowBytes)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $rowBytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop))))
 )
