@@ -110,6 +110,20 @@ function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): [tf.T
   return [xhat.mul(g).add(b), xhat, inv];
 }
 
+/** LayerNorm's backward pass: dx and [dg, db] (2·D), by the lab's kernel where the backend has it, else plain ops. */
+function layerNormBackward(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.Tensor2D, g: tf.Tensor1D): [tf.Tensor2D, tf.Tensor1D] {
+  if (tf.getKernel(LAYER_NORM_GRAD_KERNEL, tf.getBackend()))
+    return tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy, xhat, inv, g }) as [tf.Tensor2D, tf.Tensor1D];
+  const [N, D] = xhat.shape;
+  const dxhat = dy.mul(g);
+  const dx = dxhat
+    .sub(dxhat.mean(-1, true))
+    .sub(xhat.mul(dxhat.mul(xhat).mean(-1, true)))
+    .mul(inv) as tf.Tensor2D;
+  const sums = tf.matMul(tf.ones([1, N]), tf.concat([dy.mul(xhat), dy], 1)).reshape([2 * D]) as tf.Tensor1D;
+  return [dx, sums];
+}
+
 /**
  * LayerNorm over the last axis of x [N, D]: (x − mean) / sqrt(var + 1e-5) · g + b, with a
  * hand-written gradient. Each pass is one kernel on wasm and the plain ops elsewhere (the paired
@@ -130,19 +144,7 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Te
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xh, iv, gSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
-        const gs = gSaved ?? g;
-        const [N, D] = xh.shape;
-        if (tf.getKernel(LAYER_NORM_GRAD_KERNEL, tf.getBackend())) {
-          const [dx, sums] = tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy, xhat: xh, inv: iv, g: gs }) as tf.Tensor[];
-          const [dg, db] = tf.split(sums!, 2);
-          return [dx!, dg!, db!];
-        }
-        const dxhat = dy.mul(gs);
-        const dx = dxhat
-          .sub(dxhat.mean(-1, true))
-          .sub(xh.mul(dxhat.mul(xh).mean(-1, true)))
-          .mul(iv);
-        const sums = tf.matMul(tf.ones([1, N]), tf.concat([dy.mul(xh), dy], 1)).reshape([2 * D]);
+        const [dx, sums] = layerNormBackward(dy as tf.Tensor2D, xh, iv, gSaved ?? g);
         const [dg, db] = tf.split(sums, 2);
         return [dx, dg!, db!];
       },
