@@ -26,6 +26,7 @@ import { TASKS } from '../engine/tasks';
 import type { Config } from '../engine/params';
 import type { Metrics } from '../engine/metrics';
 import type { BackendName } from '../worker/protocol';
+import { median, round } from './bench-stats';
 
 declare global {
   interface Window {
@@ -35,14 +36,6 @@ declare global {
     __benchIterations?: { at: number; reward: number; kernels: number }[];
   }
 }
-
-const median = (xs: number[]) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const round = (x: number, d = 1) => +x.toFixed(d);
 
 function takeFlag(argv: string[], name: string, hasValue = true): string | undefined {
   const i = argv.indexOf(`--${name}`);

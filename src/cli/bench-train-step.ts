@@ -14,12 +14,11 @@ import { clipRange, defaultConfig } from '../engine/params';
 import { Rng } from '../engine/rng';
 import { MODEL_SIZES } from '../engine/sizes';
 import { updateStep } from '../engine/update-step';
+import { median, round } from './bench-stats';
 
 const SEQUENCES = 64;
 const TOKENS = 32;
 const VOCAB = 32;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** A minibatch of SEQUENCES × TOKENS predicted tokens (a one-token prompt), every token counted once. */
 function syntheticMinibatch(rng: Rng): MinibatchTensors {
@@ -81,5 +80,5 @@ export async function benchTrainStep(steps: number, warmup: number): Promise<{ m
     optimizer.dispose();
     policy.dispose();
   }
-  return { ms: +median(times).toFixed(1), kernels: median(kernels) };
+  return { ms: round(median(times)), kernels: median(kernels) };
 }

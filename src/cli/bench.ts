@@ -19,13 +19,7 @@ import { initNodeBackend, loadCheckpointFromDisk, NODE_BACKENDS } from './node-b
 import { iterationFlops } from '../engine/flops';
 import { Trainer } from '../engine/trainer';
 import type { Metrics } from '../engine/metrics';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const round = (x: number, d = 1) => +x.toFixed(d);
+import { median, round } from './bench-stats';
 
 function takeFlag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
