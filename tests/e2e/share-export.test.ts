@@ -1,7 +1,8 @@
 /**
- * The page's exports are the CLI's files: the same link on the same backend (cpu) gives
- * byte-identical metrics lines, CSV and token lines, the `time/` keys aside. Charts come
- * out as standalone SVG and PNG; the config as JSON and as the link.
+ * The page's exports are the CLI's files: the same link on the same backend gives byte-identical
+ * metrics lines, CSV and token lines, the `time/` keys aside, on cpu and on wasm (threaded in an
+ * isolated page, single-threaded in one that is not). Charts come out as standalone SVG and PNG;
+ * the config as JSON and as the link.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -34,49 +35,50 @@ function csvWithoutTime(text: string): string[][] {
   return rows.map((r) => keep.map((i) => r[i]!));
 }
 
+/** Steps the page ITERATIONS times, then opens the share menu once its exports are ready. */
+async function stepAndOpenExports(page: Page): Promise<void> {
+  for (let i = 1; i <= ITERATIONS; i++) {
+    await page.getByTestId('step').click();
+    await waitForIterations(page, i);
+  }
+  await page.getByTestId('share-menu').click();
+  await expect.poll(() => page.getByTestId('export-metrics-jsonl').isEnabled()).toBe(true);
+}
+
+/** Runs the CLI on `link` for ITERATIONS iterations, writing token lines (and CSV) to a fresh folder. */
+function runCli(link: string, csv: boolean): { stdout: string; tokens: string; csv: string | null } {
+  const dir = mkdtempSync(join(tmpdir(), 'ppo-lab-export-'));
+  const args = ['--link', link, '--iterations', String(ITERATIONS), '--tokens', join(dir, 't.jsonl')];
+  if (csv) args.push('--csv', join(dir, 'm.csv'));
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', ...args], { encoding: 'utf8', timeout: 180_000 });
+  expect(cli.status, cli.stderr).toBe(0);
+  return {
+    stdout: cli.stdout,
+    tokens: readFileSync(join(dir, 't.jsonl'), 'utf8'),
+    csv: csv ? readFileSync(join(dir, 'm.csv'), 'utf8') : null,
+  };
+}
+
 describe('exports', () => {
   it('metrics, CSV and token lines are byte-identical to the CLI for the same link; charts, config and link export', async () => {
     const lab = await openLab(LINK);
     const { page } = lab;
     try {
       await waitForBackend(page);
-      for (let i = 1; i <= ITERATIONS; i++) {
-        await page.getByTestId('step').click();
-        await waitForIterations(page, i);
-      }
-      await page.getByTestId('share-menu').click();
-      await expect.poll(() => page.getByTestId('export-metrics-jsonl').isEnabled()).toBe(true);
+      await stepAndOpenExports(page);
       const jsonl = (await saved(page, 'export-metrics-jsonl')).toString('utf8');
       const csv = (await saved(page, 'export-metrics-csv')).toString('utf8');
       const tokens = (await saved(page, 'export-tokens')).toString('utf8');
       const config = JSON.parse((await saved(page, 'export-config')).toString('utf8'));
       const link = (await saved(page, 'export-link')).toString('utf8').trim();
 
-      const dir = mkdtempSync(join(tmpdir(), 'ppo-lab-export-'));
-      const cli = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/cli/lab.ts',
-          '--link',
-          LINK,
-          '--iterations',
-          String(ITERATIONS),
-          '--tokens',
-          join(dir, 't.jsonl'),
-          '--csv',
-          join(dir, 'm.csv'),
-        ],
-        { encoding: 'utf8', timeout: 180_000 },
-      );
-      expect(cli.status, cli.stderr).toBe(0);
+      const cli = runCli(LINK, true);
       expect(jsonl.split('\n')).toHaveLength(ITERATIONS + 1);
       expect(withoutTime(jsonl)).toBe(withoutTime(cli.stdout));
       expect(JSON.parse(jsonl.split('\n')[1]!).eps).toBe(0.12);
-      expect(csvWithoutTime(csv)).toEqual(csvWithoutTime(readFileSync(join(dir, 'm.csv'), 'utf8')));
+      expect(csvWithoutTime(csv)).toEqual(csvWithoutTime(cli.csv!));
       expect(tokens.length).toBeGreaterThan(1000);
-      expect(tokens).toBe(readFileSync(join(dir, 't.jsonl'), 'utf8'));
+      expect(tokens).toBe(cli.tokens);
 
       expect(config).toEqual(await page.evaluate(() => window.ppoLab!.config()));
       const decoded = decodeLink(new URL(link).search);
@@ -112,33 +114,12 @@ describe('exports', () => {
         expect(await page.evaluate(() => crossOriginIsolated)).toBe(!plain);
         const info = await waitForBackend(page);
         expect(info.description).toMatch(build);
-        for (let i = 1; i <= ITERATIONS; i++) {
-          await page.getByTestId('step').click();
-          await waitForIterations(page, i);
-        }
-        await page.getByTestId('share-menu').click();
-        await expect.poll(() => page.getByTestId('export-metrics-jsonl').isEnabled()).toBe(true);
+        await stepAndOpenExports(page);
         const jsonl = (await saved(page, 'export-metrics-jsonl')).toString('utf8');
         const tokens = (await saved(page, 'export-tokens')).toString('utf8');
-        const dir = mkdtempSync(join(tmpdir(), 'ppo-lab-export-'));
-        const cli = spawnSync(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'src/cli/lab.ts',
-            '--link',
-            link,
-            '--iterations',
-            String(ITERATIONS),
-            '--tokens',
-            join(dir, 't.jsonl'),
-          ],
-          { encoding: 'utf8', timeout: 180_000 },
-        );
-        expect(cli.status, cli.stderr).toBe(0);
+        const cli = runCli(link, false);
         expect(withoutTime(jsonl)).toBe(withoutTime(cli.stdout));
-        expect(tokens).toBe(readFileSync(join(dir, 't.jsonl'), 'utf8'));
+        expect(tokens).toBe(cli.tokens);
       } finally {
         await lab.close();
       }
