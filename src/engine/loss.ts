@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PolicyModel } from './model';
 import { klFromLogDiff, type KlEstimator } from './kl';
-import { logProbs, oneHotFloat, pickColumns } from './ops';
+import { LOSS_SCALARS } from './metrics';
+import { logProbs, oneHotFloat, pickColumns, select } from './ops';
 
 /** L_t = min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A): the pessimistic clipped surrogate. */
 export function clippedSurrogate<T extends tf.Tensor>(ratio: T, adv: T, epsLow: number, epsHigh: number): T {
@@ -56,21 +57,21 @@ export interface LossSettings {
   promptLength: number;
 }
 
-/** The scalar loss and what the metrics need, all as tensors (nothing downloaded here). */
-export interface LossParts {
+/** The loss of one minibatch, as tensors (nothing downloaded here). */
+export interface LossOutput {
+  /** The loss to minimise: the one output with a gradient. */
   total: tf.Scalar;
-  policy: tf.Scalar;
-  value: tf.Scalar;
-  entropy: tf.Scalar;
-  /** The KL term before β (0 when the KL is not in the loss). */
-  kl: tf.Scalar;
-  /** Share of tokens where the clipped value term was the larger one. */
-  valueClipfrac: tf.Scalar;
-  /** [b, T] π_θ / π_old of every token (exactly 1 on padding). */
-  ratio: tf.Tensor2D;
-  /** [b, T] log π_θ of every token at the sampling temperature (padding: the pad target's). */
-  lp: tf.Tensor2D;
+  /**
+   * Everything a step reports, for one download: the LOSS_SCALARS (metrics.ts) in order, then per
+   * token [b·T] π_θ / π_old (exactly 1 on padding) and log π_θ at the sampling temperature (on
+   * padding, the pad target's). `unpackLoss` reads it. It has no gradient of its own: the parts
+   * other than the total are numbers to report, and differentiating them would give 0.
+   */
+  report: tf.Tensor1D;
 }
+
+/** Where the total sits in the report. */
+const TOTAL = LOSS_SCALARS.indexOf('total');
 
 /**
  * The loss of one minibatch. The per-token part (everything after the model's logits and values)
@@ -82,32 +83,26 @@ export interface LossParts {
  *   ∂/∂log p = onehot(target)·∂/∂lp + c_ent·w_tok·p·(log p + 1)   (the entropy −Σ p log p)
  *   ∂/∂z    = ∂/∂log p − p·Σ ∂/∂log p,  ∂/∂logits = ∂/∂z / τ
  *   ∂/∂V    = c_v·w_tok·(V − R), or where clipping won, the clipped error's (V_clip − R) if the clip did not bind
- * (w the loss-type weight, w_tok the token weight, 0 on padding). Only `total` carries a gradient:
- * the other parts are numbers to report, and differentiating them would give 0.
+ * (w the loss-type weight, w_tok the token weight, 0 on padding).
  * tests/engine/loss-gradient.test.ts checks the gradient against tfjs's autodiff of the plain ops.
  */
-export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSettings): LossParts {
-  const [b, T] = mb.lpOld.shape;
-  const N = b * T;
+export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSettings): LossOutput {
+  const N = mb.lpOld.size;
   const out = model.forward(mb.inputs, s.promptLength - 1);
   const logits = out.logits.reshape([N, model.vocabSize]) as tf.Tensor2D;
   const values = s.critic ? out.values : null;
-  // One output holds the total and the parts to report (a custom op's other tensors would not
-  // outlive its forward pass): [total, policy, value, entropy, kl, valueClipfrac, ratio…, lp…].
+  // The op's one output is the report, total included (a custom op's other tensors would not
+  // outlive its forward pass); the total is then taken out of it by `entry`.
   const loss = tf.customGrad((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [lg, v] = args as [tf.Tensor2D, tf.Tensor2D | undefined];
     const t = tokenTerms(lg, v ?? null, mb, s);
     save([t.p, t.logp, t.dLp, ...(t.dValues ? [t.dValues] : [])]);
     return {
-      value: tf.concat([
-        tf.stack([t.total, t.policy, t.value, t.entropy, t.kl, t.valueClipfrac]),
-        t.ratio.flatten(),
-        t.lp.flatten(),
-      ]),
+      value: tf.concat([tf.stack(LOSS_SCALARS.map((k) => t[k])), t.ratio.flatten(), t.lp.flatten()]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [p, logp, dLp, dValues] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
-        const dTotal = dy.slice([0], [1]).reshape([]);
+        const dTotal = dy.slice([TOTAL], [1]).reshape([]);
         const entropyWeight = mb.tokenWeights.mul(s.entCoef).reshape([N, 1]);
         const dLogp = oneHotFloat(mb.targets, model.vocabSize)
           .mul(dLp.reshape([N, 1]))
@@ -118,19 +113,21 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
       },
     };
   });
-  const packed = (values ? loss(logits, values) : loss(logits)) as tf.Tensor1D;
-  const [head, ratio, lp] = tf.split(packed, [6, N, N]);
-  const [total, policy, value, entropy, kl, valueClipfrac] = tf.unstack(head!) as tf.Scalar[];
-  return {
-    total: total!,
-    policy: policy!,
-    value: value!,
-    entropy: entropy!,
-    kl: kl!,
-    valueClipfrac: valueClipfrac!,
-    ratio: ratio!.reshape([b, T]),
-    lp: lp!.reshape([b, T]),
-  };
+  const report = (values ? loss(logits, values) : loss(logits)) as tf.Tensor1D;
+  return { total: entry(report, TOTAL), report };
+}
+
+/**
+ * Entry i of a vector as a scalar, its gradient flowing to that entry alone: two kernels each way,
+ * where a split or a slice on the gradient tape keeps copies and makes zeros for every other part.
+ */
+function entry(v: tf.Tensor1D, i: number): tf.Scalar {
+  const n = v.shape[0];
+  const f = tf.customGrad((x) => ({
+    value: (x as tf.Tensor1D).slice([i], [1]).reshape([]),
+    gradFunc: (dy: tf.Tensor) => tf.pad(dy.reshape([1]), [[i, n - i - 1]]),
+  }));
+  return f(v) as tf.Scalar;
 }
 
 /** The forward pass of the per-token loss, with the gradient coefficients its backward pass needs. */
@@ -142,7 +139,8 @@ function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: Minibat
   // Padding keeps lp_old = lp_ref = 0 while lp there is log π(pad target), which can be below
   // −88 at a low temperature: any exp of it overflows, and Inf × weight 0 is NaN (in the loss and
   // in its gradient). So every log-difference is zeroed on padding *before* an exp.
-  const onTokens = (x: tf.Tensor2D) => tf.where(mb.mask, x, tf.zerosLike(x));
+  const zeros = tf.zerosLike(lp);
+  const onTokens = (x: tf.Tensor2D) => select(mb.mask, x, zeros);
   const ratio = onTokens(lp.sub(mb.lpOld)).exp() as tf.Tensor2D;
   const A = mb.advantages;
   const surrogate = s.clipped ? clippedSurrogate(ratio, A, s.epsLow, s.epsHigh) : ratio.mul(A);
@@ -176,7 +174,7 @@ function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: Minibat
       // tfjs's maximum sends the gradient to err where err ≥ errClipped; the clipped error
       // reaches V only where the clip did not bind.
       const clipFree = delta.greaterEqual(-s.vfClip).logicalAnd(delta.lessEqual(s.vfClip));
-      const dErr = tf.where(err.greaterEqual(errClipped), diff, tf.where(clipFree, diffClipped, tf.zerosLike(diff)));
+      const dErr = select(err.greaterEqual(errClipped), diff, select(clipFree, diffClipped, zeros));
       dValues = dErr.mul(mb.tokenWeights).mul(s.vfCoef) as tf.Tensor2D;
     } else {
       value = weightedSum(err, mb.tokenWeights).mul(0.5);

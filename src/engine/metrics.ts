@@ -12,21 +12,28 @@ import { completionOf, promptOf, type Rollout } from './rollout';
 import type { Task } from './tasks';
 
 /**
- * The scalars one update step downloads after its per-token arrays (ratio, then log π_θ), in
- * this order: the loss terms (as loss.ts returns them) and the gradient norm. One list stacks
- * and unpacks them.
+ * What one update step downloads, in this order: the loss report (loss.ts: these scalars, then
+ * the ratio and log π_θ of every token) and the gradient norm. One list stacks and unpacks them.
  */
 export const LOSS_SCALARS = ['policy', 'value', 'entropy', 'kl', 'total', 'valueClipfrac'] as const;
 export const STEP_SCALARS = [...LOSS_SCALARS, 'gradNorm'] as const;
 export type StepScalars = Record<(typeof STEP_SCALARS)[number], number>;
+export type LossScalars = Record<(typeof LOSS_SCALARS)[number], number>;
 /** The loss terms a minibatch reports (the token stream, the worker's messages). */
 export type LossValues = Pick<StepScalars, 'policy' | 'value' | 'entropy' | 'kl' | 'total'>;
 
-/** Splits one step's download into the per-token part and the named scalars at its end. */
-export function unpackStep(data: Float32Array): { perToken: Float32Array; scalars: StepScalars } {
-  const m = data.length - STEP_SCALARS.length;
-  const scalars = Object.fromEntries(STEP_SCALARS.map((k, i) => [k, data[m + i]!])) as StepScalars;
-  return { perToken: data.subarray(0, m), scalars };
+/** A loss report as numbers: the named scalars, then [b·T] ratio and log π_θ per token. */
+export function unpackLoss(data: Float32Array): { scalars: LossScalars; ratio: Float32Array; lp: Float32Array } {
+  const n = LOSS_SCALARS.length;
+  const scalars = Object.fromEntries(LOSS_SCALARS.map((k, i) => [k, data[i]!])) as LossScalars;
+  const tokens = (data.length - n) / 2;
+  return { scalars, ratio: data.subarray(n, n + tokens), lp: data.subarray(n + tokens) };
+}
+
+/** One step's download: a loss report with the gradient norm after it. */
+export function unpackStep(data: Float32Array): { scalars: StepScalars; ratio: Float32Array; lp: Float32Array } {
+  const { scalars, ratio, lp } = unpackLoss(data.subarray(0, data.length - 1));
+  return { scalars: { ...scalars, gradNorm: data[data.length - 1]! }, ratio, lp };
 }
 
 /**

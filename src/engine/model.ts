@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import { attention, gatherRows, layerNorm, linear } from './ops';
+import { addSame, attention, gatherRows, layerNorm, linear } from './ops';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -198,14 +198,12 @@ export class Transformer implements PolicyModel {
       Int32Array.from({ length: B * T }, (_, i) => pos0 + (i % T)),
       'int32',
     );
-    let x = gatherRows(this.w2('wte'), tokens.reshape([B * T]) as tf.Tensor1D).add(
-      gatherRows(this.w2('wpe'), positions),
-    ) as tf.Tensor2D;
+    let x = addSame(gatherRows(this.w2('wte'), tokens.reshape([B * T]) as tf.Tensor1D), gatherRows(this.w2('wpe'), positions));
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
       const a = this.attention(layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`)), l, B, T, cache?.[l]);
       next.push({ k: a.k, v: a.v });
-      x = x.add(a.out);
+      x = addSame(x, a.out);
       // ReLU rather than GELU: fused into the matMul on every backend, and as good at this size.
       const hidden = linear(
         layerNorm(x, this.w1(`h${l}.ln2.g`), this.w1(`h${l}.ln2.b`)),
@@ -213,7 +211,7 @@ export class Transformer implements PolicyModel {
         this.w1(`h${l}.mlp.b1`),
         'relu',
       );
-      x = x.add(linear(hidden, this.w2(`h${l}.mlp.w2`), this.w1(`h${l}.mlp.b2`)));
+      x = addSame(x, linear(hidden, this.w2(`h${l}.mlp.w2`), this.w1(`h${l}.mlp.b2`)));
     }
     return { h: layerNorm(x, this.w1('lnf.g'), this.w1('lnf.b')), cache: next };
   }

@@ -45,6 +45,28 @@ export function pickColumns(x: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor1D {
   return f(x) as tf.Tensor1D;
 }
 
+/**
+ * x + y for two tensors of one shape (the residual stream, the embeddings' sum), its gradient dy
+ * to each. tfjs's Add keeps a copy of both operands for the backward pass and reshapes both
+ * gradients, to undo a broadcast that cannot happen here: four kernels of five.
+ */
+export function addSame<T extends tf.Tensor>(x: T, y: T): T {
+  const f = tf.customGrad((a, b) => ({
+    value: (a as tf.Tensor).add(b as tf.Tensor),
+    // A tensor of its own for each input: the tape disposes a gradient once it adds another to it.
+    gradFunc: (dy: tf.Tensor) => [dy, dy.clone()],
+  }));
+  return f(x, y) as T;
+}
+
+/**
+ * tf.where(condition, a, b) for three tensors of one shape, as the one kernel it runs (tf.where
+ * first broadcasts all three to a common shape: three copies).
+ */
+export function select<T extends tf.Tensor>(condition: tf.Tensor, a: T, b: T): T {
+  return tf.engine().runKernel(tf.Select, { condition, t: a, e: b }) as T;
+}
+
 /** log softmax(logits / temperature) over the last axis. */
 export function logProbs<T extends tf.Tensor>(logits: T, temperature: number): T {
   return tf.logSoftmax(temperature === 1 ? logits : logits.mul(1 / temperature)) as T;
@@ -71,7 +93,12 @@ export function linear(
   const f = tf.customGrad((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xi, wi, bi] = args as tf.Tensor2D[];
-    const y = tf.fused.matMul({ a: xi!, b: wi!, bias: b ? bi : undefined, activation });
+    // The fused kernel itself, not tf.fused.matMul, which reshapes to 3-D and back around it (three
+    // more dispatches) and, under a gradient tape, adds the bias and the ReLU as separate kernels.
+    const operands: tf.NamedTensorMap = b ? { a: xi!, b: wi!, bias: bi! } : { a: xi!, b: wi! };
+    const y = tf
+      .engine()
+      .runKernel(tf._FusedMatMul, operands, { transposeA: false, transposeB: false, activation }) as tf.Tensor2D;
     // Saving a tensor copies it (one more kernel each): a weight variable outlives the backward
     // pass and is used as is, and y is needed only for the ReLU's mask.
     save([xi!, ...(activation === 'relu' ? [y] : []), ...(w instanceof tf.Variable ? [] : [wi!])]);

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PackedAdam } from './adam';
 import { NonFiniteLossError } from './errors';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from './loss';
-import { LOSS_SCALARS, unpackStep, type StepScalars } from './metrics';
+import { unpackStep, type StepScalars } from './metrics';
 import type { PolicyModel } from './model';
 
 export interface StepResult {
@@ -28,23 +28,24 @@ export async function updateStep(
   maxGradNorm: number,
   iteration: number,
 ): Promise<StepResult> {
-  let aux: tf.Tensor | undefined;
+  let report: tf.Tensor1D | undefined;
   const { grads, packed } = tf.tidy(() => {
     const { grads } = tf.variableGrads(() => {
-      const p = ppoLoss(policy, mb, s);
-      aux = tf.keep(tf.concat([p.ratio.flatten(), p.lp.flatten(), tf.stack(LOSS_SCALARS.map((k) => p[k]))]));
-      return p.total;
+      const loss = ppoLoss(policy, mb, s);
+      // Kept: variableGrads frees whatever its function made, except the loss.
+      report = tf.keep(loss.report);
+      return loss.total;
     }, policy.trainable);
     // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
     // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
     const flat = optimizer.flatten(grads);
     const norm = flat.square().sum().sqrt();
-    return { grads: flat, packed: tf.concat([aux!, norm.reshape([1])]) };
+    return { grads: flat, packed: tf.concat([report!, norm.reshape([1])]) };
   });
-  aux!.dispose();
+  report!.dispose();
   const data = (await packed.data()) as Float32Array;
   packed.dispose();
-  const { perToken, scalars } = unpackStep(data);
+  const { ratio, lp, scalars } = unpackStep(data);
   if (!Number.isFinite(scalars.total) || !Number.isFinite(scalars.gradNorm)) {
     tf.dispose(grads);
     throw new NonFiniteLossError(iteration, Number.isFinite(scalars.total) ? 'gradient' : 'loss', String(scalars.total));
@@ -52,5 +53,5 @@ export async function updateStep(
   const scale = maxGradNorm > 0 ? Math.min(1, maxGradNorm / (scalars.gradNorm + 1e-6)) : 1;
   optimizer.applyGradients(grads, scale);
   tf.dispose(grads);
-  return { ratio: perToken.subarray(0, perToken.length / 2), lpNew: perToken.subarray(perToken.length / 2), scalars };
+  return { ratio, lpNew: lp, scalars };
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from '../../src/engine/loss';
+import { unpackLoss } from '../../src/engine/metrics';
 import { lossWeights, type LossType } from '../../src/engine/minibatch';
 import type { Outputs, PolicyModel } from '../../src/engine/model';
 import { useBackend } from './helpers';
@@ -26,6 +27,10 @@ function fixedModel(logits: number[][][], values: number[][] | null): PolicyMode
     dispose: () => {},
   };
 }
+
+/** The loss's report as numbers. */
+const reportOf = (model: PolicyModel, mb: MinibatchTensors, s: LossSettings) =>
+  unpackLoss(ppoLoss(model, mb, s).report.dataSync() as Float32Array);
 
 const settings = (over: Partial<LossSettings> = {}): LossSettings => ({
   clipped: true,
@@ -113,8 +118,8 @@ describe('loss weights of the three loss types', () => {
     ['dr_grpo', 0.25],
   ] as const)('%s gives the hand-computed policy loss %s', (lossType, expected) => {
     const mb = minibatch({ lpOld, advantages, lengths, lossType });
-    const p = ppoLoss(fixedModel(uniform(2, 4), null), mb, settings());
-    expect(p.policy.dataSync()[0]).toBeCloseTo(expected, 6);
+    const p = reportOf(fixedModel(uniform(2, 4), null), mb, settings());
+    expect(p.scalars.policy).toBeCloseTo(expected, 6);
   });
 });
 
@@ -125,15 +130,15 @@ describe('value loss', () => {
   const model = fixedModel(uniform(1, 2), [[1, 0.1]]);
 
   it('clipped: ½ · mean of max(unclipped, clipped) squared errors, and the share where clipping won', () => {
-    const p = ppoLoss(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0.2 }));
-    expect(p.value.dataSync()[0]).toBeCloseTo(0.5 * ((0.64 + 0.81) / 2), 6);
-    expect(p.valueClipfrac.dataSync()[0]).toBeCloseTo(0.5, 6);
+    const p = reportOf(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0.2 }));
+    expect(p.scalars.value).toBeCloseTo(0.5 * ((0.64 + 0.81) / 2), 6);
+    expect(p.scalars.valueClipfrac).toBeCloseTo(0.5, 6);
   });
 
   it('unclipped: ½ · mean squared error', () => {
-    const p = ppoLoss(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0 }));
-    expect(p.value.dataSync()[0]).toBeCloseTo(0.5 * ((0 + 0.81) / 2), 6);
-    expect(p.valueClipfrac.dataSync()[0]).toBe(0);
+    const p = reportOf(model, mb(), settings({ critic: true, vfCoef: 1, vfClip: 0 }));
+    expect(p.scalars.value).toBeCloseTo(0.5 * ((0 + 0.81) / 2), 6);
+    expect(p.scalars.valueClipfrac).toBe(0);
   });
 });
 
@@ -155,7 +160,7 @@ describe('padding never makes NaN (issue 8.1)', () => {
     const { value, grads } = tf.variableGrads(() => ppoLoss(model, mb, s).total, [logits]);
     expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
     for (const g of grads[logits.name]!.dataSync()) expect(Number.isFinite(g)).toBe(true);
-    const ratio = ppoLoss(model, mb, s).ratio.dataSync();
+    const { ratio } = reportOf(model, mb, s);
     expect(ratio[1]).toBe(1); // exactly 1 on padding
     logits.dispose();
   });
@@ -165,10 +170,10 @@ describe('the KL term is reported when β = 0 (issue 8.13)', () => {
   it('KL in the loss with β = 0: the term is computed, and adds nothing to the total', () => {
     const logits = [[[1, 0, 0, 0]]];
     const mb = minibatch({ lpOld: [[LP]], lpRef: [[LP]], advantages: [[0]], lengths: [1] });
-    const p = ppoLoss(fixedModel(logits, null), mb, settings({ klInLoss: true, klBeta: 0, klEstimator: 'k2' }));
+    const p = reportOf(fixedModel(logits, null), mb, settings({ klInLoss: true, klBeta: 0, klEstimator: 'k2' }));
     // lp = log softmax([1,0,0,0])[0], d = LP − lp; k2 = d²/2.
     const lp = 1 - Math.log(Math.E + 3);
-    expect(p.kl.dataSync()[0]).toBeCloseTo((LP - lp) ** 2 / 2, 5);
-    expect(p.total.dataSync()[0]).toBeCloseTo(p.policy.dataSync()[0]!, 7);
+    expect(p.scalars.kl).toBeCloseTo((LP - lp) ** 2 / 2, 5);
+    expect(p.scalars.total).toBeCloseTo(p.scalars.policy, 7);
   });
 });

@@ -149,6 +149,31 @@ describe('SIMD batched products', () => {
   });
 });
 
+it('_FusedMatMul takes matrices: bit for bit the product tf.fused.matMul gives through 3-D reshapes', async () => {
+  const x = randn(7 * 10);
+  const w = randn(10 * 5);
+  const bias = randn(5);
+  const inputs: [Float32Array, number[]][] = [
+    [x, [7, 10]],
+    [w, [10, 5]],
+    [bias, [5]],
+  ];
+  for (const activation of ['linear', 'relu'] as const) {
+    const direct = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      tf
+        .engine()
+        .runKernel(tf._FusedMatMul, { a, b, bias: c }, { transposeA: false, transposeB: false, activation }) as tf.Tensor;
+    // tf.fused.matMul on 3-D operands runs tfjs's own path (the replacement passes 3-D calls through).
+    const viaOp = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      tf.fused.matMul({ a: a.reshape([1, 7, 10]), b: b.reshape([1, 10, 5]), bias: c, activation }).reshape([7, 5]);
+    const [matrices] = await runOn('wasm', inputs, direct);
+    const [batched] = await runOn('wasm', inputs, viaOp);
+    expect(matrices!.shape).toEqual([7, 5]);
+    expect(matrices!.values).toEqual(batched!.values);
+    if (activation === 'relu') expect(matrices!.values.some((v) => v === 0)).toBe(true);
+  }
+});
+
 describe('LayerNorm in one kernel', () => {
   /** The kernel's arithmetic in exact float32: four lane sums, added (l0 + l1) + (l2 + l3), then the tail. */
   function laneSum(values: number[]): number {

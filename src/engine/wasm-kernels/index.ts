@@ -7,13 +7,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { COPY_KERNELS } from './copy-kernels';
-import { batchMatMulKernel } from './matmul';
+import { batchMatMulKernel, fusedMatMulKernel } from './matmul';
 import { simdKernels, simdSupported } from './simd-module';
 import { layerNormConfig, layerNormGradConfig } from './layer-norm';
 import { transposeKernel } from './transpose';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-const REPLACEMENTS = { ...COPY_KERNELS, BatchMatMul: batchMatMulKernel, Transpose: transposeKernel };
+const REPLACEMENTS = {
+  ...COPY_KERNELS,
+  BatchMatMul: batchMatMulKernel,
+  _FusedMatMul: fusedMatMulKernel,
+  Transpose: transposeKernel,
+};
 
 const installed = new Set<string>();
 

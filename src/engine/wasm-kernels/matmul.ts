@@ -46,3 +46,19 @@ export function batchMatMulKernel(original: tf.KernelFunc) {
     return out;
   };
 }
+
+/**
+ * _FusedMatMul for the wasm backend that also takes two matrices: tfjs's reads its operands as 3-D,
+ * which is why tf.fused.matMul reshapes both operands in and the product out, three more dispatches
+ * for every `linear` (ops.ts), which dispatches this kernel directly. A matrix is passed to tfjs's
+ * XNNPACK product as a batch of one: the same data, only its shape read differently.
+ */
+export function fusedMatMulKernel(original: tf.KernelFunc) {
+  return (args: KernelArgs): tf.TensorInfo => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (a.shape.length !== 2 || b.shape.length !== 2) return original(args) as tf.TensorInfo;
+    const asBatch = (t: tf.TensorInfo): tf.TensorInfo => ({ ...t, shape: [1, ...t.shape] });
+    const out = original({ ...args, inputs: { ...args.inputs, a: asBatch(a), b: asBatch(b) } }) as tf.TensorInfo;
+    return { ...out, shape: out.shape.slice(1) };
+  };
+}
