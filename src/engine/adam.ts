@@ -1,16 +1,46 @@
 /**
  * Adam over all parameters at once. tfjs's AdamOptimizer runs about a dozen small kernels per
  * variable (31 variables in the base model: over 400 dispatches per step, each paying a fixed
- * cost). Here the gradients are joined into one flat vector, the moments live in two flat
- * variables, and the update runs as one chain of elementwise ops over every parameter; the
- * result is split back into the model's variables. The ops, their order and their float32
- * constants are those of tfjs's Adam, so the weights come out bit for bit the same (tested
- * against tf.train.adam in tests/engine/adam.test.ts).
+ * cost). Here the moments live in two flat variables and the step is one pass over every
+ * parameter: on wasm the lab's kernel (wasm-kernels/adam.ts) reads each gradient and weight where
+ * it lies; elsewhere the gradients are joined into one flat vector, the update runs as one chain of
+ * elementwise ops and its result is split back into the model's variables. Either way the ops,
+ * their order and their float32 constants are those of tfjs's Adam, so the weights come out bit
+ * for bit the same (tested against tf.train.adam in tests/engine/adam.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** The lab's kernels for the step, where a backend registers them: Σ g² over every gradient, and Adam itself. */
+export const SQUARED_NORM_KERNEL = 'LabSquaredNorm';
+export const ADAM_KERNEL = 'LabAdam';
+
+/** The Adam kernel's constants, each used as float32. */
+export interface AdamAttrs {
+  scale: number;
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  oneMinusAcc1: number;
+  oneMinusAcc2: number;
+  epsilon: number;
+  negLr: number;
+}
+
+/**
+ * The gradients in the optimizer's order, as its step takes them: one tensor per variable where
+ * the backend has the lab's kernels, else joined into one flat vector.
+ */
+export type Gradients = tf.Tensor[] | tf.Tensor1D;
+
 /** `t` as a vector; a 1-D tensor (a bias, a LayerNorm gain) is one already, and a reshape would be one more kernel. */
 const flat = (t: tf.Tensor): tf.Tensor1D => (t.rank === 1 ? t : t.reshape([-1])) as tf.Tensor1D;
+
+const hasKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+
+/** Inputs named prefix0, prefix1, … */
+const numbered = (prefix: string, tensors: readonly tf.Tensor[]): tf.NamedTensorMap =>
+  Object.fromEntries(tensors.map((t, i) => [`${prefix}${i}`, t]));
 
 export class PackedAdam {
   /** First and second moments, flat over `variables` in order (created at the first step). */
@@ -37,36 +67,61 @@ export class PackedAdam {
   }
 
   /**
-   * The gradients keyed by variable name (as tf.variableGrads returns them) as one flat vector in
-   * the optimizer's order: the trainer takes the gradient norm of this same vector.
+   * The gradients keyed by variable name (as tf.variableGrads returns them) in the optimizer's order,
+   * in the form `squaredNorm` and `applyGradients` take.
    */
-  flatten(grads: tf.NamedTensorMap): tf.Tensor1D {
-    return tf.concat(
-      this.variables.map((v) => {
-        const grad = grads[v.name];
-        if (!grad) throw new Error(`no gradient for ${v.name}: every trainable weight must reach the loss`);
-        return flat(grad);
-      }),
-    ) as tf.Tensor1D;
+  gradients(grads: tf.NamedTensorMap): Gradients {
+    const ordered = this.variables.map((v) => {
+      const grad = grads[v.name];
+      if (!grad) throw new Error(`no gradient for ${v.name}: every trainable weight must reach the loss`);
+      return grad;
+    });
+    return hasKernel(ADAM_KERNEL) ? ordered : (tf.concat(ordered.map(flat)) as tf.Tensor1D);
+  }
+
+  /** Σ g² over every gradient: the square of the global norm that gradient clipping uses. */
+  squaredNorm(g: Gradients): tf.Scalar {
+    if (g instanceof tf.Tensor) return g.square().sum();
+    return tf.engine().runKernel(SQUARED_NORM_KERNEL, numbered('g', g)) as tf.Scalar;
   }
 
   /**
-   * One step with `grads` keyed by variable name or already flattened, every gradient first
+   * One step with `grads` keyed by variable name or already gathered, every gradient first
    * multiplied by `scale` (gradient-norm clipping) unless it is 1.
    */
-  applyGradients(grads: tf.NamedTensorMap | tf.Tensor1D, scale = 1): void {
+  applyGradients(grads: tf.NamedTensorMap | Gradients, scale = 1): void {
     tf.tidy(() => {
-      let g = grads instanceof tf.Tensor ? grads : this.flatten(grads);
-      if (scale !== 1) g = g.mul(scale);
+      const g = Array.isArray(grads) || grads instanceof tf.Tensor ? grads : this.gradients(grads);
       if (!this.m || !this.v) {
-        this.m = tf.keep(tf.variable(tf.zerosLike(g), false));
-        this.v = tf.keep(tf.variable(tf.zerosLike(g), false));
+        const size = this.variables.reduce((n, x) => n + x.size, 0);
+        this.m = tf.keep(tf.variable(tf.zeros([size]), false));
+        this.v = tf.keep(tf.variable(tf.zeros([size]), false));
       }
       // 1 − βᵗ in float32, as tfjs's sub(1, accBeta) computes it on the device.
       const oneMinusAcc1 = Math.fround(1 - this.accBeta1);
       const oneMinusAcc2 = Math.fround(1 - this.accBeta2);
-      const m = this.m.mul(this.beta1).add(g.mul(1 - this.beta1));
-      const v = this.v.mul(this.beta2).add(g.square().mul(1 - this.beta2));
+      if (Array.isArray(g)) {
+        const attrs: AdamAttrs = {
+          scale,
+          beta1: this.beta1,
+          oneMinusBeta1: 1 - this.beta1,
+          beta2: this.beta2,
+          oneMinusBeta2: 1 - this.beta2,
+          oneMinusAcc1,
+          oneMinusAcc2,
+          epsilon: this.epsilon,
+          negLr: -this.learningRate,
+        };
+        const inputs = { m: this.m, v: this.v, ...numbered('p', this.variables), ...numbered('g', g) };
+        const [m, v, ...weights] = tf.engine().runKernel(ADAM_KERNEL, inputs, { ...attrs }) as tf.Tensor[];
+        this.m.assign(m!);
+        this.v.assign(v!);
+        this.variables.forEach((x, i) => x.assign(weights[i]!));
+        return;
+      }
+      const gs = scale === 1 ? g : g.mul(scale);
+      const m = this.m.mul(this.beta1).add(gs.mul(1 - this.beta1));
+      const v = this.v.mul(this.beta2).add(gs.square().mul(1 - this.beta2));
       const mHat = m.div(oneMinusAcc1);
       const vHat = v.div(oneMinusAcc2);
       this.m.assign(m);

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PolicyModel } from './model';
 import { klFromLogDiff, type KlEstimator } from './kl';
 import { LOSS_SCALARS } from './metrics';
-import { logProbs, oneHotFloat, pickColumns, select } from './ops';
+import { logProbs, oneHotFloat, pickColumns, select, view } from './ops';
 
 /** L_t = min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A): the pessimistic clipped surrogate. */
 export function clippedSurrogate<T extends tf.Tensor>(ratio: T, adv: T, epsLow: number, epsHigh: number): T {
@@ -89,7 +89,7 @@ const TOTAL = LOSS_SCALARS.indexOf('total');
 export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSettings): LossOutput {
   const N = mb.lpOld.size;
   const out = model.forward(mb.inputs, s.promptLength - 1);
-  const logits = out.logits.reshape([N, model.vocabSize]) as tf.Tensor2D;
+  const logits = view<tf.Tensor2D>(out.logits, [N, model.vocabSize]);
   const values = s.critic ? out.values : null;
   // The op's one output is the report, total included (a custom op's other tensors would not
   // outlive its forward pass); the total is then taken out of it by `entry`.
@@ -97,16 +97,19 @@ export function ppoLoss(model: PolicyModel, mb: MinibatchTensors, s: LossSetting
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [lg, v] = args as [tf.Tensor2D, tf.Tensor2D | undefined];
     const t = tokenTerms(lg, v ?? null, mb, s);
-    save([t.p, t.logp, t.dLp, ...(t.dValues ? [t.dValues] : [])]);
+    // Saving copies a tensor (a kernel each): only what the backward pass reads, log p only for the entropy bonus.
+    const critic = t.dValues !== null;
+    save([t.p, t.dLp, ...(t.dValues ? [t.dValues] : []), ...(s.entCoef === 0 ? [] : [t.logp])]);
     return {
       value: tf.concat([tf.stack(LOSS_SCALARS.map((k) => t[k])), t.ratio.flatten(), t.lp.flatten()]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [p, logp, dLp, dValues] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
+        const [p, dLp, ...rest] = saved as [tf.Tensor2D, tf.Tensor2D, ...tf.Tensor2D[]];
+        const dValues = critic ? rest.shift() : undefined;
+        const logp = rest.shift();
         const dTotal = dy.slice([TOTAL], [1]).reshape([]);
-        const entropyWeight = mb.tokenWeights.mul(s.entCoef).reshape([N, 1]);
-        const dLogp = oneHotFloat(mb.targets, model.vocabSize)
-          .mul(dLp.reshape([N, 1]))
-          .add(p.mul(logp.add(1)).mul(entropyWeight));
+        const dPicked = oneHotFloat(mb.targets, model.vocabSize).mul(dLp.reshape([N, 1]));
+        // Without an entropy bonus its term is left out: adding it times 0 would change nothing but the kernel count.
+        const dLogp = logp ? dPicked.add(p.mul(logp.add(1)).mul(mb.tokenWeights.mul(s.entCoef).reshape([N, 1]))) : dPicked;
         const dz = dLogp.sub(p.mul(dLogp.sum(-1, true)));
         const dLogits = dz.mul(s.temperature === 1 ? dTotal : dTotal.div(s.temperature));
         return dValues ? [dLogits, dValues.mul(dTotal)] : [dLogits];

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import { addSame, attention, gatherRows, layerNorm, linear } from './ops';
+import { addSame, attention, gatherRows, layerNorm, linear, tailRows, view } from './ops';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -176,16 +176,17 @@ export class Transformer implements PolicyModel {
     const { dModel: D, heads: H } = this.shape;
     const hd = D / H;
     // One matMul for q, k and v of all heads, then [B, T, 3H, hd] → [B, 3H, T, hd].
-    const qkv = linear(x, this.w2(`h${l}.attn.wqkv`), this.w1(`h${l}.attn.bqkv`))
-      .reshape([B, T, 3 * H, hd])
-      .transpose([0, 2, 1, 3]);
+    const qkv = view<tf.Tensor4D>(linear(x, this.w2(`h${l}.attn.wqkv`), this.w1(`h${l}.attn.bqkv`)), [B, T, 3 * H, hd]).transpose(
+      [0, 2, 1, 3],
+    );
     const [q, kNew, vNew] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const k = past ? tf.concat([past.k, kNew], 2) : kNew;
     const v = past ? tf.concat([past.v, vNew], 2) : vNew;
     // With a cache the new positions are single steps (T = 1) and see everything: no mask.
-    const y = attention(q, k, v, !past && T > 1 ? this.mask(T) : null) // [B, H, T, hd]
-      .transpose([0, 2, 1, 3])
-      .reshape([B * T, D]) as tf.Tensor2D;
+    const y = view<tf.Tensor2D>(
+      attention(q, k, v, !past && T > 1 ? this.mask(T) : null).transpose([0, 2, 1, 3]), // [B, T, H, hd]
+      [B * T, D],
+    );
     const out = linear(y, this.w2(`h${l}.attn.wo`), this.w1(`h${l}.attn.bo`));
     return { out, k, v };
   }
@@ -198,7 +199,7 @@ export class Transformer implements PolicyModel {
       Int32Array.from({ length: B * T }, (_, i) => pos0 + (i % T)),
       'int32',
     );
-    let x = addSame(gatherRows(this.w2('wte'), tokens.reshape([B * T]) as tf.Tensor1D), gatherRows(this.w2('wpe'), positions));
+    let x = addSame(gatherRows(this.w2('wte'), view<tf.Tensor1D>(tokens, [B * T])), gatherRows(this.w2('wpe'), positions));
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
       const a = this.attention(layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`)), l, B, T, cache?.[l]);
@@ -220,21 +221,19 @@ export class Transformer implements PolicyModel {
     const logits = linear(h, this.w2('head'), null);
     if (!this.p.has('vhead.w')) return { logits, values: null };
     const values = linear(h, this.w2('vhead.w'), this.w1('vhead.b'));
-    return { logits, values: values.reshape([-1]) as tf.Tensor1D };
+    return { logits, values: view<tf.Tensor1D>(values, [-1]) };
   }
 
   forward(tokens: tf.Tensor2D, start: number): Outputs {
     const [B, L] = tokens.shape;
     const n = L - start;
-    const D = this.shape.dModel;
     const { h } = this.trunk(tokens, 0, null);
     // Only positions start.. feed the heads: the prompt's own next-token logits are never used.
-    const tail = h
-      .reshape([B, L, D])
-      .slice([0, start, 0], [B, n, D])
-      .reshape([B * n, D]) as tf.Tensor2D;
-    const { logits, values } = this.heads(tail);
-    return { logits: logits.reshape([B, n, this.vocabSize]), values: values ? (values.reshape([B, n]) as tf.Tensor2D) : null };
+    const { logits, values } = this.heads(tailRows(h, B, start));
+    return {
+      logits: view<tf.Tensor3D>(logits, [B, n, this.vocabSize]),
+      values: values ? view<tf.Tensor2D>(values, [B, n]) : null,
+    };
   }
 
   prefill(prompt: tf.Tensor2D) {

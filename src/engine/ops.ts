@@ -60,6 +60,44 @@ export function addSame<T extends tf.Tensor>(x: T, y: T): T {
 }
 
 /**
+ * x reshaped, for use under a gradient tape: tfjs's Reshape keeps a copy of its input (one more
+ * kernel) only to read its shape in the backward pass, and that shape is known here.
+ */
+export function view<T extends tf.Tensor>(x: tf.Tensor, shape: number[]): T {
+  const f = tf.customGrad((t) => ({
+    value: (t as tf.Tensor).reshape(shape),
+    gradFunc: (dy: tf.Tensor) => dy.reshape(x.shape),
+  }));
+  return f(x) as T;
+}
+
+/**
+ * Rows start.. of each of the B sequences of L rows in h [B·L, D], as [B·(L − start), D]; the
+ * gradient is dy in those rows and zero in the others. By hand, for the same reason as `view`.
+ */
+export function tailRows(h: tf.Tensor2D, B: number, start: number): tf.Tensor2D {
+  const [rows, D] = h.shape;
+  const L = rows / B;
+  const n = L - start;
+  const f = tf.customGrad((t) => ({
+    value: (t as tf.Tensor2D)
+      .reshape([B, L, D])
+      .slice([0, start, 0], [B, n, D])
+      .reshape([B * n, D]),
+    gradFunc: (dy: tf.Tensor) =>
+      dy
+        .reshape([B, n, D])
+        .pad([
+          [0, 0],
+          [start, 0],
+          [0, 0],
+        ])
+        .reshape([rows, D]),
+  }));
+  return f(h) as tf.Tensor2D;
+}
+
+/**
  * tf.where(condition, a, b) for three tensors of one shape, as the one kernel it runs (tf.where
  * first broadcasts all three to a common shape: three copies).
  */
@@ -75,13 +113,9 @@ export function logProbs<T extends tf.Tensor>(logits: T, temperature: number): T
 /**
  * x [N, K] @ w [K, M] + b, optionally followed by ReLU, with a hand-written gradient:
  *   dx = g · wᵀ,  dw = xᵀ · g,  db = Σ_rows g,  where g = dy (times ReLU's 0/1 mask).
- * Why by hand: each product is written in the form that is fastest on the wasm backend, which
- * matters most there. dx passes `transposeB` (wasm runs it with the lab's SIMD kernel,
- * wasm-kernels/matmul.ts, faster than transposing w first); dw transposes x explicitly, since
- * tfjs's XNNPACK product of the transposed copy beats a strided read ([64,384]·[384,256]: 0.54 ms
- * against 0.74 ms). The bias gradient, a sum over rows, is a product with a row of ones: wasm
- * reduces over a leading axis by transposing first ([2048,256]: 3.9 ms against 0.2 ms). On the
- * other backends both forms cost about the same.
+ * Each is one kernel with the operands as they lie: the products take their transposes as flags
+ * (on wasm the lab's kernels do what that needs, wasm-kernels/matmul.ts), and the bias gradient is
+ * a sum over rows (wasm-kernels/sum.ts).
  */
 export function linear(
   x: tf.Tensor2D,
@@ -111,8 +145,8 @@ export function linear(
         // ReLU's derivative is step(y): 1 where y > 0, 0 where the ReLU cut it (one kernel, no cast;
         // wasm's Sign, which gives the same 0/1 here, is ten times slower).
         const g = (activation === 'relu' ? dy.mul(tf.step(ys!)) : dy) as tf.Tensor2D;
-        const grads = [tf.matMul(g, ws!, false, true), tf.matMul(xs!.transpose(), g)];
-        return b ? [...grads, tf.matMul(tf.ones([1, g.shape[0]]), g).reshape([-1])] : grads;
+        const grads = [tf.matMul(g, ws!, false, true), tf.matMul(xs!, g, true, false)];
+        return b ? [...grads, g.sum(0)] : grads;
       },
     };
   });
@@ -141,13 +175,12 @@ function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): [tf.T
 function layerNormBackward(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.Tensor2D, g: tf.Tensor1D): [tf.Tensor2D, tf.Tensor1D] {
   if (tf.getKernel(LAYER_NORM_GRAD_KERNEL, tf.getBackend()))
     return tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { dy, xhat, inv, g }) as [tf.Tensor2D, tf.Tensor1D];
-  const [N, D] = xhat.shape;
   const dxhat = dy.mul(g);
   const dx = dxhat
     .sub(dxhat.mean(-1, true))
     .sub(xhat.mul(dxhat.mul(xhat).mean(-1, true)))
     .mul(inv) as tf.Tensor2D;
-  const sums = tf.matMul(tf.ones([1, N]), tf.concat([dy.mul(xhat), dy], 1)).reshape([2 * D]) as tf.Tensor1D;
+  const sums = tf.concat([dy.mul(xhat), dy], 1).sum(0) as tf.Tensor1D;
   return [dx, sums];
 }
 
@@ -158,7 +191,7 @@ function layerNormBackward(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.Tensor2D,
  * the backward pass is the closed form, about a dozen kernels where
  * tfjs's autodiff of tf.moments runs three times as many and keeps a copy of every intermediate.
  *   dx = inv · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),  dx̂ = dy · g,  dg = Σ dy · x̂,  db = Σ dy
- * (sums over rows, as one product with a row of ones: see `linear`).
+ * (sums over rows).
  */
 export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor2D {
   const f = tf.customGrad((...args) => {

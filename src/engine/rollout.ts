@@ -61,10 +61,11 @@ function stepStats(out: BothOutputs, temperature: number): tf.Tensor1D {
     const [lp, lpRef] = tf.unstack(both) as [tf.Tensor2D, tf.Tensor2D];
     const p = lp.exp();
     const klExact = p.mul(lp.sub(lpRef)).sum(-1);
-    const entropy = p.mul(lp).sum(-1).neg();
-    const values = out.values ?? tf.zerosLike(entropy);
+    // Σ p log p: the entropy's negative (negated when read, one kernel fewer).
+    const negEntropy = p.mul(lp).sum(-1);
+    const values = out.values ?? tf.zerosLike(negEntropy);
     // Policy log-probs, then the reference's: the layout of `both` flattened.
-    return tf.concat([both.flatten(), klExact, entropy, values]) as tf.Tensor1D;
+    return tf.concat([both.flatten(), klExact, negEntropy, values]) as tf.Tensor1D;
   });
 }
 
@@ -208,7 +209,7 @@ export async function sampleRollout(
         r.lpOld[k] = s[i * V + tok]!;
         r.lpRef[k] = s[n * V + i * V + tok]!;
         r.klExact[k] = s[2 * n * V + i]!;
-        r.entropy[k] = s[2 * n * V + n + i]!;
+        r.entropy[k] = 0 - s[2 * n * V + n + i]!; // 0 − x rather than −x: a zero entropy stays +0
         r.values[k] = s[2 * n * V + 2 * n + i]!;
         r.lengths[i] = t + 1;
         if (tok === task.eos) done[i] = 1;

@@ -36,11 +36,11 @@ export async function updateStep(
       report = tf.keep(loss.report);
       return loss.total;
     }, policy.trainable);
-    // One concat, not an addN of per-variable norms: fewer kernels, and WebGPU's AddN in tfjs 4.22
-    // silently returns garbage past 7 inputs (it never splits them across shaders; Concat does).
-    const flat = optimizer.flatten(grads);
-    const norm = flat.square().sum().sqrt();
-    return { grads: flat, packed: tf.concat([report!, norm.reshape([1])]) };
+    // Not an addN of per-variable norms: WebGPU's AddN in tfjs 4.22 silently returns garbage past
+    // 7 inputs (it never splits them across shaders).
+    const gathered = optimizer.gradients(grads);
+    const norm = optimizer.squaredNorm(gathered).sqrt();
+    return { grads: gathered, packed: tf.concat([report!, norm.reshape([1])]) };
   });
   report!.dispose();
   const data = (await packed.data()) as Float32Array;

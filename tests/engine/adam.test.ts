@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { PackedAdam } from '../../src/engine/adam';
+import { ADAM_KERNEL, PackedAdam } from '../../src/engine/adam';
 import { Rng } from '../../src/engine/rng';
 import { useBackend } from './helpers';
 
@@ -32,48 +32,73 @@ describe('PackedAdam', () => {
   const made: tf.Variable[] = [];
   afterAll(() => tf.dispose(made));
 
-  it('gives the weights of tf.train.adam bit for bit, with a clip scale and a learning rate changed between steps', async () => {
-    const { make, grads } = setup(7);
-    const plainVars = make();
-    const packedVars = make();
-    made.push(...plainVars, ...packedVars);
-    const plain = new (class extends tf.AdamOptimizer {
-      setLr(lr: number) {
-        this.learningRate = lr;
+  // On wasm the step is the lab's kernel (wasm-kernels/adam.ts), on cpu the chain of plain ops.
+  it.each(['wasm', 'cpu'])(
+    '%s: gives the weights of tf.train.adam bit for bit, with a clip scale and a learning rate changed between steps',
+    async (backend) => {
+      await useBackend(backend);
+      expect(tf.getKernel(ADAM_KERNEL, backend) !== undefined).toBe(backend === 'wasm');
+      const { make, grads } = setup(7);
+      const plainVars = make();
+      const packedVars = make();
+      made.push(...plainVars, ...packedVars);
+      const plain = new (class extends tf.AdamOptimizer {
+        setLr(lr: number) {
+          this.learningRate = lr;
+        }
+      })(0.01, 0.9, 0.999, 1e-7);
+      const packed = new PackedAdam(packedVars, 0.01, 0.9, 0.999, 1e-7);
+      const scales = [1, 0.37, 1, 0.8, 1];
+      for (let step = 0; step < scales.length; step++) {
+        if (step === 3) {
+          plain.setLr(0.003);
+          packed.setLearningRate(0.003);
+        }
+        const g = grads(plainVars);
+        const scale = scales[step]!;
+        // The trainer's clipping before this optimizer: every gradient times the scale.
+        tf.tidy(() => {
+          const scaled: tf.NamedTensorMap = Object.fromEntries(
+            Object.entries(g).map(([k, t]) => [k, scale === 1 ? t : t.mul(scale)]),
+          );
+          plain.applyGradients(scaled as Parameters<typeof plain.applyGradients>[0]);
+        });
+        // The same gradients, keyed by the packed model's variable names.
+        const g2 = Object.fromEntries(packedVars.map((v, i) => [v.name, g[plainVars[i]!.name]!]));
+        // Keyed by name on even steps, gathered first (as the trainer does) on odd ones.
+        if (step % 2) tf.tidy(() => packed.applyGradients(packed.gradients(g2), scale));
+        else packed.applyGradients(g2, scale);
+        tf.dispose(Object.values(g));
       }
-    })(0.01, 0.9, 0.999, 1e-7);
-    const packed = new PackedAdam(packedVars, 0.01, 0.9, 0.999, 1e-7);
-    const scales = [1, 0.37, 1, 0.8, 1];
-    for (let step = 0; step < scales.length; step++) {
-      if (step === 3) {
-        plain.setLr(0.003);
-        packed.setLearningRate(0.003);
-      }
-      const g = grads(plainVars);
-      const scale = scales[step]!;
-      // The trainer's clipping before this optimizer: every gradient times the scale.
-      tf.tidy(() => {
-        const scaled: tf.NamedTensorMap = Object.fromEntries(
-          Object.entries(g).map(([k, t]) => [k, scale === 1 ? t : t.mul(scale)]),
-        );
-        plain.applyGradients(scaled as Parameters<typeof plain.applyGradients>[0]);
-      });
-      // The same gradients, keyed by the packed model's variable names.
-      const g2 = Object.fromEntries(packedVars.map((v, i) => [v.name, g[plainVars[i]!.name]!]));
-      // Keyed by name on even steps, flattened first (as the trainer does) on odd ones.
-      if (step % 2) tf.tidy(() => packed.applyGradients(packed.flatten(g2), scale));
-      else packed.applyGradients(g2, scale);
+      const a = await afterSteps(plainVars);
+      const b = await afterSteps(packedVars);
+      expect(b).toEqual(a);
+      // The weights did move: a comparison of two untouched sets would pass too.
+      const start = await afterSteps(make().map((v) => (made.push(v), v)));
+      expect(a).not.toEqual(start);
+      plain.dispose();
+      packed.dispose();
+      await useBackend('wasm');
+    },
+  );
+
+  it.each(['wasm', 'cpu'])(
+    '%s: the squared norm of every gradient, within float32 rounding of the exact sum',
+    async (backend) => {
+      await useBackend(backend);
+      const { make, grads } = setup(10);
+      const vars = make();
+      made.push(...vars);
+      const opt = new PackedAdam(vars, 0.01);
+      const g = grads(vars);
+      const exact = Object.values(g).reduce((s, t) => s + Array.from(t.dataSync()).reduce((a, x) => a + x * x, 0), 0);
+      const got = tf.tidy(() => opt.squaredNorm(opt.gradients(g)).dataSync()[0]!);
+      expect(Math.abs(got - exact)).toBeLessThan(1e-6 * exact);
       tf.dispose(Object.values(g));
-    }
-    const a = await afterSteps(plainVars);
-    const b = await afterSteps(packedVars);
-    expect(b).toEqual(a);
-    // The weights did move: a comparison of two untouched sets would pass too.
-    const start = await afterSteps(make().map((v) => (made.push(v), v)));
-    expect(a).not.toEqual(start);
-    plain.dispose();
-    packed.dispose();
-  });
+      opt.dispose();
+      await useBackend('wasm');
+    },
+  );
 
   it('names a weight that got no gradient', () => {
     const { make } = setup(8);

@@ -2,6 +2,7 @@
  * The lab's wasm kernel replacements (src/engine/wasm-kernels): the SIMD products against an exact
  * float32 model of their summation order, and against the cpu backend; the copy kernels bit for bit
  * against the cpu backend; and the committed module bytes against a fresh assembly of simd.wat.
+ * The optimizer's kernels are tested in adam.test.ts, against tfjs's Adam.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -147,6 +148,48 @@ describe('SIMD batched products', () => {
       out.values.forEach((v, j) => expect(Math.abs(v - cpu[i]!.values[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(v))));
     });
   });
+});
+
+it('a product of two matrices with A transposed: bit for bit the XNNPACK product of A transposed first', async () => {
+  for (const [k, m, n] of [
+    [384, 64, 256],
+    [7, 5, 3],
+    [1, 9, 4],
+  ] as const) {
+    const inputs: [Float32Array, number[]][] = [
+      [randn(k * m), [k, m]],
+      [randn(k * n), [k, n]],
+    ];
+    const [flagged] = await runOn('wasm', inputs, (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, false));
+    // XNNPACK on an explicit transpose: what the kernel does in one dispatch.
+    const [explicit] = await runOn('wasm', inputs, (a, b) => tf.matMul((a as tf.Tensor2D).transpose(), b as tf.Tensor2D));
+    expect(flagged!.shape).toEqual([m, n]);
+    expect(flagged!.values).toEqual(explicit!.values);
+    const [cpu] = await runOn('cpu', inputs, (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, false));
+    flagged!.values.forEach((v, i) => expect(Math.abs(v - cpu!.values[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(v))));
+  }
+});
+
+it('a sum over the rows of a matrix: the rows added in order, exactly; other sums as tfjs does them', async () => {
+  for (const [rows, cols] of [
+    [384, 256],
+    [5, 7],
+    [1, 3],
+  ] as const) {
+    const x = randn(rows * cols);
+    const [got] = await runOn('wasm', [[x, [rows, cols]]], (t) => t.sum(0));
+    const want = Array.from({ length: cols }, (_, j) => {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s = fr(s + x[r * cols + j]!);
+      return s;
+    });
+    expect(got!.shape).toEqual([cols]);
+    expect(got!.values).toEqual(want);
+  }
+  // Other axes, keepDims and int32 go to tfjs's kernel: the same values as on cpu.
+  const x = Int32Array.from({ length: 24 }, (_, i) => i - 7);
+  const f = (t: tf.Tensor) => [t.sum(0), t.sum(1), t.sum(0, true), t.cast('float32').sum(-1)];
+  expect(await runOn('wasm', [[x, [4, 6]]], f)).toEqual(await runOn('cpu', [[x, [4, 6]]], f));
 });
 
 it('_FusedMatMul takes matrices: bit for bit the product tf.fused.matMul gives through 3-D reshapes', async () => {

@@ -9,7 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { COPY_KERNELS } from './copy-kernels';
 import { batchMatMulKernel, fusedMatMulKernel } from './matmul';
 import { simdKernels, simdSupported } from './simd-module';
+import { adamConfig, squaredNormConfig } from './adam';
 import { layerNormConfig, layerNormGradConfig } from './layer-norm';
+import { sumKernel } from './sum';
 import { transposeKernel } from './transpose';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -17,6 +19,7 @@ const REPLACEMENTS = {
   ...COPY_KERNELS,
   BatchMatMul: batchMatMulKernel,
   _FusedMatMul: fusedMatMulKernel,
+  Sum: sumKernel,
   Transpose: transposeKernel,
 };
 
@@ -31,7 +34,7 @@ export function installWasmKernels(): void {
     installed.add(name);
   }
   // Kernels of the lab's own, with no tfjs original: registered only where they can run.
-  for (const config of [layerNormConfig, layerNormGradConfig])
+  for (const config of [layerNormConfig, layerNormGradConfig, squaredNormConfig, adamConfig])
     if (!tf.getKernel(config.kernelName, 'wasm') && simdSupported()) tf.registerKernel(config);
 }
 

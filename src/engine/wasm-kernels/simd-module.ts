@@ -35,6 +35,27 @@ export interface SimdKernels {
   transpose(src: number, dst: number, outer: number, rows: number, cols: number, inner: number): void;
   layerNorm(x: number, g: number, b: number, y: number, xhat: number, inv: number, rows: number, d: number): void;
   layerNormBackward(dy: number, xhat: number, inv: number, g: number, dx: number, dgdb: number, rows: number, d: number): void;
+  sumOfSquares(x: number, n: number): number;
+  columnSums(x: number, out: number, rows: number, cols: number): void;
+  adam(
+    p: number,
+    grad: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    scale: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAcc1: number,
+    oneMinusAcc2: number,
+    epsilon: number,
+    negLr: number,
+  ): void;
 }
 
 /** The Emscripten module behind the backend: its heap is `wasmMemory` (threaded build) or the exported `asm.memory`. */

@@ -1,12 +1,13 @@
 ;; The lab's wasm kernels, written with 128-bit SIMD, for what tfjs's wasm backend does slowly:
 ;; batched and transposed matrix products (tfjs runs them in a scalar loop, about 1.6 GFLOP/s here)
-;; and transposes (tfjs's took 3 ms for a 2048×256 matrix); and LayerNorm's forward and backward
-;; passes, one kernel each instead of eight and about twelve.
+;; and transposes (tfjs's took 3 ms for a 2048×256 matrix); LayerNorm's forward and backward passes,
+;; one kernel each instead of eight and about twelve; sums over a matrix's rows; and the optimizer
+;; step, Adam over every weight and the gradient's squared norm, one pass over memory each.
 ;;
 ;; The memory is tfjs's own wasm heap (imported), so operands are read and results written in place:
 ;; pointers are byte offsets into it, strides and sizes count floats. `npm run build:wasm` assembles
 ;; this file into simd-bytes.ts (with a variant importing a shared memory, for tfjs's multithreaded
-;; build). The TypeScript side is matmul.ts, transpose.ts and layer-norm.ts.
+;; build). The TypeScript side is matmul.ts, transpose.ts, layer-norm.ts, sum.ts and adam.ts.
 ;;
 ;; Each entry of a product is a plain float32 sum of products (no fused multiply-add), in a fixed
 ;; order that tests/engine/wasm-kernels.test.ts reproduces exactly in JavaScript.
@@ -497,6 +498,117 @@
       (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
       (local.set $xhat (i32.add (local.get $xhat) (local.get $rowBytes)))
       (local.set $dx (i32.add (local.get $dx) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+
+  ;; Σ x² over n floats: four lane sums over the first n − n mod 4, added (l0 + l1) + (l2 + l3),
+  ;; then the remaining squares in order.
+  (func (export "sumOfSquares") (param $x i32) (param $n i32) (result f32)
+    (local $end4 i32) (local $end i32) (local $acc v128) (local $v v128) (local $s f32) (local $c f32)
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $acc (v128.const i32x4 0 0 0 0))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end4)))
+      (local.set $v (v128.load align=4 (local.get $x)))
+      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (local.get $v))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $loop)))
+    (local.set $s (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $c (f32.load (local.get $x)))
+      (local.set $s (f32.add (local.get $s) (f32.mul (local.get $c) (local.get $c))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $tail)))
+    (local.get $s))
+
+  ;; One Adam step over n weights, each operation a float32 rounding in the order of the plain ops
+  ;; (adam.ts), so the weights come out bit for bit the same:
+  ;;   g = grad · scale,  m' = m·β₁ + g·(1 − β₁),  v' = v·β₂ + g²·(1 − β₂),
+  ;;   θ' = (m' / (1 − β₁ᵗ)) / (sqrt(v' / (1 − β₂ᵗ)) + ε) · (−lr) + θ.
+  ;; The constants come in as float32, as tfjs makes its scalars.
+  (func (export "adam")
+    (param $p i32) (param $grad i32) (param $m i32) (param $v i32)
+    (param $pOut i32) (param $mOut i32) (param $vOut i32) (param $n i32)
+    (param $scale f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+    (param $acc1 f32) (param $acc2 f32) (param $eps f32) (param $negLr f32)
+    (local $o i32) (local $end4 i32) (local $end i32)
+    (local $g v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end4 (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $o (i32.const 0))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end4)))
+      (local.set $g (f32x4.mul (v128.load align=4 (i32.add (local.get $grad) (local.get $o))) (f32x4.splat (local.get $scale))))
+      (local.set $mv (f32x4.add
+        (f32x4.mul (v128.load align=4 (i32.add (local.get $m) (local.get $o))) (f32x4.splat (local.get $b1)))
+        (f32x4.mul (local.get $g) (f32x4.splat (local.get $c1)))))
+      (local.set $vv (f32x4.add
+        (f32x4.mul (v128.load align=4 (i32.add (local.get $v) (local.get $o))) (f32x4.splat (local.get $b2)))
+        (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (f32x4.splat (local.get $c2)))))
+      (v128.store align=4 (i32.add (local.get $mOut) (local.get $o)) (local.get $mv))
+      (v128.store align=4 (i32.add (local.get $vOut) (local.get $o)) (local.get $vv))
+      (v128.store align=4 (i32.add (local.get $pOut) (local.get $o))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div
+              (f32x4.div (local.get $mv) (f32x4.splat (local.get $acc1)))
+              (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $acc2)))) (f32x4.splat (local.get $eps))))
+            (f32x4.splat (local.get $negLr)))
+          (v128.load align=4 (i32.add (local.get $p) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $loop)))
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $gs (f32.mul (f32.load (i32.add (local.get $grad) (local.get $o))) (local.get $scale)))
+      (local.set $ms (f32.add
+        (f32.mul (f32.load (i32.add (local.get $m) (local.get $o))) (local.get $b1))
+        (f32.mul (local.get $gs) (local.get $c1))))
+      (local.set $vs (f32.add
+        (f32.mul (f32.load (i32.add (local.get $v) (local.get $o))) (local.get $b2))
+        (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+      (f32.store (i32.add (local.get $mOut) (local.get $o)) (local.get $ms))
+      (f32.store (i32.add (local.get $vOut) (local.get $o)) (local.get $vs))
+      (f32.store (i32.add (local.get $pOut) (local.get $o))
+        (f32.add
+          (f32.mul
+            (f32.div
+              (f32.div (local.get $ms) (local.get $acc1))
+              (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $acc2))) (local.get $eps)))
+            (local.get $negLr))
+          (f32.load (i32.add (local.get $p) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $tail)))
+  )
+
+  ;; out[j] = Σ_r x[r, j] over the rows of a rows×cols matrix, the rows added in order: a sum over
+  ;; the leading axis, which tfjs's Sum does by transposing the whole matrix first.
+  (func (export "columnSums") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $o i32) (local $cols4 i32) (local $end i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $cols4 (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (local.set $r (i32.const 0))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $o (i32.const 0))
+      (block $vecDone (loop $vecLoop
+        (br_if $vecDone (i32.ge_u (local.get $o) (local.get $cols4)))
+        (v128.store align=4 (i32.add (local.get $out) (local.get $o))
+          (f32x4.add (v128.load align=4 (i32.add (local.get $out) (local.get $o))) (v128.load align=4 (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $vecLoop)))
+      (block $tailDone (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $o) (local.get $rowBytes)))
+        (f32.store (i32.add (local.get $out) (local.get $o))
+          (f32.add (f32.load (i32.add (local.get $out) (local.get $o))) (f32.load (i32.add (local.get $x) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $tail)))
+      (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop))))
 )
