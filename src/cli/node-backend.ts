@@ -7,9 +7,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CheckpointLoader } from '../engine/trainer';
+import { installCpuKernels } from '../engine/cpu-kernels';
 import { installWasmKernels } from '../engine/wasm-kernels';
 
 installWasmKernels();
+installCpuKernels();
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 

@@ -191,15 +191,23 @@ export class Transformer implements PolicyModel {
     return { out, k, v };
   }
 
-  /** The trunk: embeddings and blocks over tokens [B, T] at positions pos0.., → [B*T, D] after the final LayerNorm. */
-  private trunk(tokens: tf.Tensor2D, pos0: number, cache: KVCache | null): { h: tf.Tensor2D; cache: KVCache } {
-    const [B, T] = tokens.shape;
+  /**
+   * The trunk: embeddings and blocks over the tokens of B sequences of T, row by row ([B·T]), at
+   * positions pos0.., → [B*T, D] after the final LayerNorm.
+   */
+  private trunk(
+    tokens: tf.Tensor1D,
+    B: number,
+    T: number,
+    pos0: number,
+    cache: KVCache | null,
+  ): { h: tf.Tensor2D; cache: KVCache } {
     // Position rows are gathered like token rows (ids pos0.. for every sequence): no slice and no 3-D reshapes.
     const positions = tf.tensor1d(
       Int32Array.from({ length: B * T }, (_, i) => pos0 + (i % T)),
       'int32',
     );
-    let x = addSame(gatherRows(this.w2('wte'), view<tf.Tensor1D>(tokens, [B * T])), gatherRows(this.w2('wpe'), positions));
+    let x = addSame(gatherRows(this.w2('wte'), tokens), gatherRows(this.w2('wpe'), positions));
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
       const a = this.attention(layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`)), l, B, T, cache?.[l]);
@@ -227,7 +235,7 @@ export class Transformer implements PolicyModel {
   forward(tokens: tf.Tensor2D, start: number): Outputs {
     const [B, L] = tokens.shape;
     const n = L - start;
-    const { h } = this.trunk(tokens, 0, null);
+    const { h } = this.trunk(view(tokens, [B * L]), B, L, 0, null);
     // Only positions start.. feed the heads: the prompt's own next-token logits are never used.
     const { logits, values } = this.heads(tailRows(h, B, start));
     return {
@@ -239,7 +247,7 @@ export class Transformer implements PolicyModel {
   prefill(prompt: tf.Tensor2D) {
     const [B, P] = prompt.shape;
     const D = this.shape.dModel;
-    const { h, cache } = this.trunk(prompt, 0, null);
+    const { h, cache } = this.trunk(view(prompt, [B * P]), B, P, 0, null);
     const last = h
       .reshape([B, P, D])
       .slice([0, P - 1, 0], [B, 1, D])
@@ -248,7 +256,7 @@ export class Transformer implements PolicyModel {
   }
 
   step(tokens: tf.Tensor1D, pos: number, cache: KVCache) {
-    const { h, cache: next } = this.trunk(tokens.reshape([-1, 1]), pos, cache);
+    const { h, cache: next } = this.trunk(tokens, tokens.shape[0], 1, pos, cache);
     return { ...this.heads(h), cache: next };
   }
 

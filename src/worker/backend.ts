@@ -4,6 +4,7 @@
  * precisely why it could not start.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installCpuKernels } from '../engine/cpu-kernels';
 import { installWasmKernels, labKernelsLoaded } from '../engine/wasm-kernels';
 // The three wasm binaries, emitted by Vite as hashed assets; tfjs picks one by SIMD/threads support.
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -183,12 +184,13 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
       ? `multithreaded build, ${threads} thread${threads === 1 ? '' : 's'}`
       : 'single-threaded (threads need a cross-origin isolated page: COOP/COEP headers)';
     const kernels = labKernelsLoaded()
-      ? "with the lab's SIMD kernels (products, transposes, LayerNorm)"
+      ? "with the lab's SIMD kernels (products, transposes, LayerNorm, Adam)"
       : "tfjs's kernels only (the lab's need wasm SIMD)";
     return { ok: true, description: `WebAssembly, ${simd ? 'SIMD' : 'no SIMD'}, ${build}, ${kernels}` };
   },
 
   async cpu() {
+    installCpuKernels();
     if (!(await start('cpu'))) return fail('the cpu backend did not start');
     return { ok: true, description: 'plain JavaScript (slowest)' };
   },

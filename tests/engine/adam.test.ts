@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_KERNEL, PackedAdam } from '../../src/engine/adam';
+import { ADAM_KERNEL, PackedAdam, SQUARED_NORM_KERNEL } from '../../src/engine/adam';
+import { installCpuKernels } from '../../src/engine/cpu-kernels';
 import { Rng } from '../../src/engine/rng';
 import { useBackend } from './helpers';
 
@@ -26,18 +27,29 @@ function setup(seed: number) {
   return { make, grads };
 }
 
+/** Takes the lab's optimizer kernels away from `backend` (installCpuKernels puts cpu's back). */
+const withoutKernels = (backend: string) => [ADAM_KERNEL, SQUARED_NORM_KERNEL].forEach((k) => tf.unregisterKernel(k, backend));
+
 const afterSteps = async (vars: tf.Variable[]) => Promise.all(vars.map(async (v) => Array.from(await v.data())));
 
 describe('PackedAdam', () => {
   const made: tf.Variable[] = [];
   afterAll(() => tf.dispose(made));
 
-  // On wasm the step is the lab's kernel (wasm-kernels/adam.ts), on cpu the chain of plain ops.
-  it.each(['wasm', 'cpu'])(
-    '%s: gives the weights of tf.train.adam bit for bit, with a clip scale and a learning rate changed between steps',
-    async (backend) => {
+  // The lab's kernel on wasm (wasm-kernels/adam.ts) and on cpu (cpu-kernels.ts), and the chain of
+  // plain ops that other backends run (here on cpu with its kernels taken away).
+  const paths = [
+    ['wasm', 'kernel'],
+    ['cpu', 'kernel'],
+    ['cpu', 'plain ops'],
+  ];
+
+  it.each(paths)(
+    '%s, %s: gives the weights of tf.train.adam bit for bit, with a clip scale and a learning rate changed between steps',
+    async (backend, path) => {
       await useBackend(backend);
-      expect(tf.getKernel(ADAM_KERNEL, backend) !== undefined).toBe(backend === 'wasm');
+      if (path === 'plain ops') withoutKernels(backend);
+      expect(tf.getKernel(ADAM_KERNEL, backend) !== undefined).toBe(path === 'kernel');
       const { make, grads } = setup(7);
       const plainVars = make();
       const packedVars = make();
@@ -78,14 +90,16 @@ describe('PackedAdam', () => {
       expect(a).not.toEqual(start);
       plain.dispose();
       packed.dispose();
+      installCpuKernels();
       await useBackend('wasm');
     },
   );
 
-  it.each(['wasm', 'cpu'])(
-    '%s: the squared norm of every gradient, within float32 rounding of the exact sum',
-    async (backend) => {
+  it.each(paths)(
+    '%s, %s: the squared norm of every gradient, within float32 rounding of the exact sum',
+    async (backend, path) => {
       await useBackend(backend);
+      if (path === 'plain ops') withoutKernels(backend);
       const { make, grads } = setup(10);
       const vars = make();
       made.push(...vars);
@@ -96,6 +110,7 @@ describe('PackedAdam', () => {
       expect(Math.abs(got - exact)).toBeLessThan(1e-6 * exact);
       tf.dispose(Object.values(g));
       opt.dispose();
+      installCpuKernels();
       await useBackend('wasm');
     },
   );
