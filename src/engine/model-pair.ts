@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { causalMask, type KVCache, type Transformer, type TransformerShape } from './model';
-import { attention } from './ops';
+import { attention, fusedMatMul } from './ops';
 
 /** Both models' outputs for the last position of each sequence. */
 export type PairStep = {
@@ -129,12 +129,7 @@ export class TransformerPair {
 
   /** x [N, 2K] · w [2K, 2M] + b, ReLU optional: one fused product for both models. */
   private linear(x: tf.Tensor2D, w: string, b: string | null, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
-    return tf.fused.matMul({
-      a: x,
-      b: this.get(w) as tf.Tensor2D,
-      bias: b ? this.get(b) : undefined,
-      activation,
-    }) as tf.Tensor2D;
+    return fusedMatMul(x, this.get(w) as tf.Tensor2D, b ? (this.get(b) as tf.Tensor1D) : null, activation);
   }
 
   /** LayerNorm of each model's half of x [N, 2D]: the same ops, in the same order, as ops.ts `layerNorm`'s forward pass. */

@@ -111,6 +111,22 @@ export function logProbs<T extends tf.Tensor>(logits: T, temperature: number): T
 }
 
 /**
+ * x [N, K] · w [K, M] + b, then the activation, as the one kernel tfjs fuses it into. Dispatched
+ * directly, not through tf.fused.matMul, which reshapes to 3-D and back around it (three more
+ * dispatches) and, under a gradient tape, runs the bias and the ReLU as kernels of their own.
+ * (On wasm, tfjs's kernel reads 3-D shapes only; the lab's wasm-kernels/matmul.ts takes matrices.)
+ */
+export function fusedMatMul(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D | null,
+  activation: 'linear' | 'relu' = 'linear',
+): tf.Tensor2D {
+  const operands: tf.NamedTensorMap = b ? { a: x, b: w, bias: b } : { a: x, b: w };
+  return tf.engine().runKernel(tf._FusedMatMul, operands, { transposeA: false, transposeB: false, activation }) as tf.Tensor2D;
+}
+
+/**
  * x [N, K] @ w [K, M] + b, optionally followed by ReLU, with a hand-written gradient:
  *   dx = g · wᵀ,  dw = xᵀ · g,  db = Σ_rows g,  where g = dy (times ReLU's 0/1 mask).
  * Each is one kernel with the operands as they lie: the products take their transposes as flags
@@ -126,16 +142,12 @@ export function linear(
   const inputs: tf.Tensor[] = b ? [x, w, b] : [x, w];
   const f = tf.customGrad((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const [xi, wi, bi] = args as tf.Tensor2D[];
-    // The fused kernel itself, not tf.fused.matMul, which reshapes to 3-D and back around it (three
-    // more dispatches) and, under a gradient tape, adds the bias and the ReLU as separate kernels.
-    const operands: tf.NamedTensorMap = b ? { a: xi!, b: wi!, bias: bi! } : { a: xi!, b: wi! };
-    const y = tf
-      .engine()
-      .runKernel(tf._FusedMatMul, operands, { transposeA: false, transposeB: false, activation }) as tf.Tensor2D;
+    // args: x, w, the bias if there is one, then the save function.
+    const [xi, wi, bi] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const y = fusedMatMul(xi, wi, b ? bi : null, activation);
     // Saving a tensor copies it (one more kernel each): a weight variable outlives the backward
     // pass and is used as is, and y is needed only for the ReLU's mask.
-    save([xi!, ...(activation === 'relu' ? [y] : []), ...(w instanceof tf.Variable ? [] : [wi!])]);
+    save([xi, ...(activation === 'relu' ? [y] : []), ...(w instanceof tf.Variable ? [] : [wi])]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
