@@ -48,7 +48,7 @@ export function pickColumns(x: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor1D {
 /**
  * x + y for two tensors of one shape (the residual stream, the embeddings' sum), its gradient dy
  * to each. tfjs's Add keeps a copy of both operands for the backward pass and reshapes both
- * gradients, to undo a broadcast that cannot happen here: four kernels of five.
+ * gradients, to undo a broadcast that cannot happen here: five kernels where this runs two.
  */
 export function addSame<T extends tf.Tensor>(x: T, y: T): T {
   const f = tf.customGrad((a, b) => ({

@@ -58,11 +58,14 @@ export async function openLab(query = '', opts: { webgpu?: boolean; plain?: bool
 /** Waits for the worker's `ready` and returns the backend it runs on. */
 export async function waitForBackend(page: Page, timeoutMs = 60_000): Promise<BackendInfo> {
   try {
+    // Polled on a timer, as the other waits here are: the default polls on animation frames, which a
+    // headless page can stop drawing (a run once timed out here with the state already 'ready').
     await page.waitForFunction(() => window.ppoLab!.backend() !== null || window.ppoLab!.state() === 'error', null, {
       timeout: timeoutMs,
+      polling: 100,
     });
   } catch (e) {
-    // Say where the start stopped: a rare hang here (seen once in CI runs) needs the state to be diagnosed.
+    // Say where the start stopped, should it ever stop here again.
     const seen = await page.evaluate(() => ({ state: window.ppoLab!.state(), notices: window.ppoLab!.notices() }));
     throw new Error(`the worker did not report ready in ${timeoutMs} ms: ${JSON.stringify(seen)}`, { cause: e });
   }
