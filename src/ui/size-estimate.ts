@@ -6,7 +6,7 @@
  * arithmetic alone; the fixed cost of each kernel dispatch (which weighs most at small sizes)
  * and how well the backend uses the machine at each size move the real time, which is why the
  * picker labels it an estimate. Measured on wasm in Node (sort, default config, README "Speed"):
- * base 88 ms, large 590 ms, 6.7× for 9.9× the FLOPs, so scaling from base overstates large by 1.5×.
+ * base 85–93 ms, large 574 ms, 6–7× for 9.9× the FLOPs, so scaling from base overstates large by 1.5×.
  */
 import { iterationFlops } from '../engine/flops';
 import type { Config } from '../engine/params';
