@@ -51,6 +51,8 @@ export class TrainingClient {
   private restarts: number[] = [];
   /** The last config the worker built (from `ready`), else the last one sent. */
   private goodConfig: Config | null = null;
+  /** The saved policy the current run goes on from (its `ready` said so), replayed after a crash instead of the config. */
+  private goodCheckpoint: { bytes: ArrayBuffer; iteration: number } | null = null;
   private sentConfig: Config | null = null;
   /** Every live edit the worker queued since that config was built, with its iteration. */
   private edits: QueuedEdit[] = [];
@@ -135,8 +137,11 @@ export class TrainingClient {
   private receive(e: WorkerEvent): void {
     this.awaiting = false;
     if (e.type === 'ready') {
+      const { checkpoint, ...ready } = e;
       this.goodConfig = e.config;
+      this.goodCheckpoint = checkpoint ?? null;
       this.edits = [];
+      e = ready;
       if (this.restarted) {
         this.restarted = false;
         e = { ...e, restarted: true };
@@ -197,15 +202,19 @@ export class TrainingClient {
     }
     this.restarts.push(now);
     const config = this.goodConfig ?? this.sentConfig;
+    const checkpoint = this.goodCheckpoint;
     const wasRunning = this.state === 'running' && !this.pauseAsked;
     if (why) {
+      const from = checkpoint
+        ? `from the saved policy it was loaded from (iteration ${checkpoint.iteration})`
+        : 'from iteration 0 on the last good config';
       this.emit({
         type: 'error',
         kind: 'crash',
         message:
           `${why} A new worker was started` +
           (config
-            ? ': the run starts over from iteration 0 on the last good config, with the same seed, and every live edit' +
+            ? `: the run starts over ${from}, with the same seed, and every live edit` +
               ` at the iteration it was queued for${wasRunning ? '; training goes on' : ''}.`
             : '.'),
       });
@@ -216,7 +225,9 @@ export class TrainingClient {
     this.pauseAsked = false;
     this.restarted = config !== null;
     this.worker = this.spawn();
-    if (config) this.send({ type: 'load-config', config });
+    // A saved policy carries its config: loading it again rebuilds the run on that config.
+    if (checkpoint) this.send({ type: 'load-checkpoint', bytes: checkpoint.bytes });
+    else if (config) this.send({ type: 'load-config', config });
     for (const edit of this.edits) this.send({ type: 'set-params', params: edit.params, atIteration: edit.atIteration });
     if (this.watch !== null) this.send({ type: 'set-watch', stepsPerSecond: this.watch });
     if (config && wasRunning) this.send({ type: 'start' });

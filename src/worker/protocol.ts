@@ -177,8 +177,20 @@ export type ErrorKind =
   | 'internal';
 
 export type WorkerEvent =
-  /** `restarted`: set by the page's client (not the worker) on the first `ready` of a worker that replaced a dead one. */
-  | { type: 'ready'; backend: BackendInfo; config: Config; task: TaskInfo; restarted?: boolean }
+  /**
+   * `checkpoint`: the saved policy this run goes on from, when a load-checkpoint started it (its
+   * bytes echoed, so that a worker replacing a dead one can load it again; the page's client keeps
+   * them and passes the event on without them). `restarted`: set by the page's client (not the
+   * worker) on the first `ready` of a worker that replaced a dead one.
+   */
+  | {
+      type: 'ready';
+      backend: BackendInfo;
+      config: Config;
+      task: TaskInfo;
+      checkpoint?: { bytes: ArrayBuffer; iteration: number };
+      restarted?: boolean;
+    }
   /** `progress` in [0, 1] for anything slow (loading checkpoints, compiling shaders). */
   | { type: 'status'; state: RunState; iteration: number; message?: string; progress?: number }
   /** An iteration's rollout begins: its prompts [n × promptLength], before any token is sampled. */

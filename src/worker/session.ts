@@ -221,7 +221,8 @@ export class TrainingSession {
     if (this.trainer === trainer && !this.disposed) this.status('paused');
   }
 
-  private async rebuild(config: Config): Promise<void> {
+  /** `checkpoint`: the saved policy the new run goes on from (loadCheckpoint restores it), for the `ready` event. */
+  private async rebuild(config: Config, checkpoint?: { bytes: ArrayBuffer; iteration: number }): Promise<void> {
     this.running = false;
     await this.loop;
     // Whatever the old run still had queued goes out now, ahead of the new run's `ready`.
@@ -271,6 +272,7 @@ export class TrainingSession {
       backend: this.backend.info,
       config: { ...config },
       task: taskInfo(this.trainer.task, config),
+      ...(checkpoint ? { checkpoint } : {}),
     });
     this.status('ready');
   }
@@ -311,7 +313,7 @@ export class TrainingSession {
       );
       if (problem) return this.error('checkpoint', `checkpoint refused, the run goes on unchanged: ${problem}`);
     }
-    await this.rebuild(p.config);
+    await this.rebuild(p.config, { bytes, iteration: p.iteration });
     const trainer = this.trainer as (TrainerLike & Partial<Pick<Trainer, 'restorePolicy'>>) | null;
     if (!trainer?.restorePolicy) return;
     try {

@@ -180,6 +180,33 @@ describe('training client', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('a run loaded from a saved policy goes on from that policy after a crash, not from the reference', () => {
+    const { client, events, current } = setup();
+    client.send({ type: 'load-config', config });
+    current().emit(ready(), { type: 'status', state: 'ready', iteration: 0 });
+    const bytes = Uint8Array.of(1, 2, 3).buffer;
+    client.send({ type: 'load-checkpoint', bytes });
+    const loadedConfig = { ...config, seed: 9 };
+    current().emit(
+      { ...(ready(loadedConfig) as Extract<WorkerEvent, { type: 'ready' }>), checkpoint: { bytes, iteration: 12 } },
+      { type: 'status', state: 'running', iteration: 12 },
+    );
+    // The page's listeners get the ready without the bytes.
+    expect(events.find((e) => e.type === 'ready' && e.config.seed === 9)).not.toHaveProperty('checkpoint');
+    current().crash('boom');
+    expect(events.at(-2)).toMatchObject({
+      type: 'error',
+      kind: 'crash',
+      message: expect.stringMatching(/starts over from the saved policy it was loaded from \(iteration 12\).*training goes on/),
+    });
+    expect(current().received).toEqual([{ type: 'load-checkpoint', bytes }, { type: 'start' }]);
+    // A later load-config starts a run of its own: a crash after it replays the config.
+    client.send({ type: 'load-config', config });
+    current().emit(ready(), { type: 'status', state: 'ready', iteration: 0 });
+    current().crash('boom');
+    expect(current().received).toEqual([{ type: 'load-config', config }]);
+  });
+
   it('after a restart every live edit keeps its iteration: a link edit for iteration 50 is not moved to 1', () => {
     const { client, current } = setup();
     client.send({ type: 'load-config', config });

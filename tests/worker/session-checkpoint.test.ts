@@ -58,9 +58,15 @@ describe('checkpoint commands', () => {
       );
       expect(readies()).toBe(before);
 
+      const savedBytes = new Uint8Array(saved.bytes.slice(0));
       session.handle({ type: 'load-checkpoint', bytes: saved.bytes });
       session.handle({ type: 'step' });
       await until(log, (ev) => ev.filter((e) => e.type === 'iteration').length === 3, 'an iteration after loading');
+      // The run's ready names the saved policy it goes on from, with its bytes (the page's client replays them after a crash).
+      const loaded = log.of('ready').at(-1)!;
+      expect(loaded.checkpoint?.iteration).toBe(2);
+      expect(new Uint8Array(loaded.checkpoint!.bytes)).toEqual(savedBytes);
+      expect(log.of('ready')[0]!.checkpoint).toBeUndefined();
       expect(log.of('iteration')[2]!.metrics.iter).toBe(3);
       expect(log.of('error')).toHaveLength(2);
     } finally {
