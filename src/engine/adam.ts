@@ -2,11 +2,12 @@
  * Adam over all parameters at once. tfjs's AdamOptimizer runs about a dozen small kernels per
  * variable (31 variables in the base model: over 400 dispatches per step, each paying a fixed
  * cost). Here the moments live in two flat variables and the step is one pass over every
- * parameter: on wasm the lab's kernel (wasm-kernels/adam.ts) reads each gradient and weight where
- * it lies; elsewhere the gradients are joined into one flat vector, the update runs as one chain of
- * elementwise ops and its result is split back into the model's variables. Either way the ops,
- * their order and their float32 constants are those of tfjs's Adam, so the weights come out bit
- * for bit the same (tested against tf.train.adam in tests/engine/adam.test.ts).
+ * parameter: where the backend has the lab's kernel (wasm-kernels/adam.ts, cpu-kernels.ts) it
+ * reads each gradient and weight where it lies; elsewhere the gradients are joined into one flat
+ * vector, the update runs as one chain of elementwise ops and its result is split back into the
+ * model's variables. Either way the ops, their order and their float32 constants are those of
+ * tfjs's Adam, so the weights come out bit for bit the same (tested against tf.train.adam in
+ * tests/engine/adam.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -81,6 +82,8 @@ export class PackedAdam {
 
   /** Σ g² over every gradient: the square of the global norm that gradient clipping uses. */
   squaredNorm(g: Gradients): tf.Scalar {
+    // Over the flat vector, not an addN of per-variable sums: WebGPU's AddN in tfjs 4.22 silently
+    // returns garbage past 7 inputs (it never splits them across shaders).
     if (g instanceof tf.Tensor) return g.square().sum();
     return tf.engine().runKernel(SQUARED_NORM_KERNEL, numbered('g', g)) as tf.Scalar;
   }

@@ -64,8 +64,8 @@ export interface LossOutput {
   /**
    * Everything a step reports, for one download: the LOSS_SCALARS (metrics.ts) in order, then per
    * token [b·T] π_θ / π_old (exactly 1 on padding) and log π_θ at the sampling temperature (on
-   * padding, the pad target's). `unpackLoss` reads it. It has no gradient of its own: the parts
-   * other than the total are numbers to report, and differentiating them would give 0.
+   * padding, the pad target's). `unpackLoss` reads it. Only its total entry is differentiated
+   * (through `total`): the other parts are numbers to report, and differentiating them would give 0.
    */
   report: tf.Tensor1D;
 }

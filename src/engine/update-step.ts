@@ -36,8 +36,7 @@ export async function updateStep(
       report = tf.keep(loss.report);
       return loss.total;
     }, policy.trainable);
-    // Not an addN of per-variable norms: WebGPU's AddN in tfjs 4.22 silently returns garbage past
-    // 7 inputs (it never splits them across shaders).
+    // The global norm, for gradient clipping.
     const gathered = optimizer.gradients(grads);
     const norm = optimizer.squaredNorm(gathered).sqrt();
     return { grads: gathered, packed: tf.concat([report!, norm.reshape([1])]) };
