@@ -71,6 +71,13 @@ describe('faults', () => {
       await page.getByTestId('start').click();
       await waitForIterations(page, 4);
       await killSilently(page, 0);
+      // Count the new run's iterations only: the old one may have run past 14 before the kill landed
+      // (a bandit iteration takes milliseconds), and the new worker's ready starts the count over.
+      await page.waitForFunction(
+        () => (window as unknown as { seen: WorkerEvent[] }).seen.some((e) => e.type === 'ready' && e.restarted),
+        null,
+        { timeout: 60_000, polling: 100 },
+      );
       const metrics = await waitForCount(page, 14);
       const queued = (await seen(page)).filter((e) => e.type === 'params-queued');
       expect(queued.length).toBeGreaterThan(0);
