@@ -33,7 +33,7 @@ declare global {
     /** Long tasks of the page's main thread, recorded by the bench from document start. */
     __benchLongTasks?: { start: number; duration: number }[];
     /** When each iteration's metrics reached the page, its mean reward and the kernels the worker dispatched. */
-    __benchIterations?: { at: number; reward: number; kernels: number }[];
+    __benchIterations?: { at: number; reward: number; kernels: number; programs: number }[];
   }
 }
 
@@ -66,6 +66,8 @@ export interface BrowserBenchResult {
   description: string;
   /** Median kernels the worker dispatched per iteration (the same count as `npm run bench`'s). */
   kernels_per_iteration: number;
+  /** Median GPU programs those kernels ran per iteration (WebGL and WebGPU only: a kernel may run several). */
+  gpu_programs_per_iteration?: number;
   first_iteration_ms: number;
   rollout_ms: number;
   update_ms: number;
@@ -124,7 +126,12 @@ async function benchBackend(
       window.ppoLab!.subscribe((e) => {
         if (e.type === 'rollout-token') w.__benchTokenBatches!++;
         if (e.type === 'iteration')
-          window.__benchIterations!.push({ at: performance.now(), reward: e.metrics['reward/mean'], kernels: e.kernels });
+          window.__benchIterations!.push({
+            at: performance.now(),
+            reward: e.metrics['reward/mean'],
+            kernels: e.kernels,
+            programs: e.programs,
+          });
       });
       window.ppoLab!.send({ type: 'start' });
       return performance.now();
@@ -140,9 +147,10 @@ async function benchBackend(
       seen = await page.evaluate(() => window.ppoLab!.iterations().length);
       process.stderr.write(`${backend}: iteration ${Math.min(seen, total)}/${total}\n`);
     }
-    const { metrics, t1, longTasks, tokenBatches, kernels } = await page.evaluate(() => ({
+    const { metrics, t1, longTasks, tokenBatches, kernels, programs } = await page.evaluate(() => ({
       metrics: window.ppoLab!.iterations(),
       kernels: (window.__benchIterations ?? []).map((i) => i.kernels),
+      programs: (window.__benchIterations ?? []).map((i) => i.programs),
       t1: performance.now(),
       longTasks: window.__benchLongTasks ?? [],
       tokenBatches: (window as Window & { __benchTokenBatches?: number }).__benchTokenBatches ?? 0,
@@ -157,6 +165,9 @@ async function benchBackend(
       backend,
       description: info.description,
       kernels_per_iteration: median(kernels.slice(warmup, total)),
+      ...(backend === 'webgl' || backend === 'webgpu'
+        ? { gpu_programs_per_iteration: median(programs.slice(warmup, total)) }
+        : {}),
       first_iteration_ms: round(metrics[0]!['time/iteration_ms']),
       rollout_ms: round(median(runs.map((m) => m['time/rollout_ms']))),
       update_ms: round(median(runs.map((m) => m['time/update_ms']))),

@@ -3,17 +3,22 @@
  * variable (31 variables in the base model: over 400 dispatches per step, each paying a fixed
  * cost). Here the moments live in two flat variables and the step is one pass over every
  * parameter: where the backend has the lab's kernel (wasm-kernels/adam.ts, cpu-kernels.ts) it
- * reads each gradient and weight where it lies; elsewhere the gradients are joined into one flat
- * vector, the update runs as one chain of elementwise ops and its result is split back into the
- * model's variables. Either way the ops, their order and their float32 constants are those of
- * tfjs's Adam, so the weights come out bit for bit the same (tested against tf.train.adam in
- * tests/engine/adam.test.ts).
+ * reads each gradient and weight where it lies; elsewhere the gradients and weights are joined into
+ * flat vectors, the update runs as three GPU programs (gpu-kernels/) or one chain of elementwise
+ * ops, and its result is split back into the model's variables. Every way the ops, their order and
+ * their float32 constants are those of tfjs's Adam, so on wasm and cpu the weights come out bit
+ * for bit the same (tested against tf.train.adam in tests/engine/adam.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
 /** The lab's kernels for the step, where a backend registers them: Σ g² over every gradient, and Adam itself. */
 export const SQUARED_NORM_KERNEL = 'LabSquaredNorm';
 export const ADAM_KERNEL = 'LabAdam';
+/**
+ * Adam over the flat vectors, for backends whose programs cannot read every weight at once (the
+ * GPU backends, gpu-kernels/): inputs m, v, g and the weights p, flat; outputs m′, v′ and p′.
+ */
+export const ADAM_FLAT_KERNEL = 'LabAdamFlat';
 
 /** The Adam kernel's constants, each used as float32. */
 export interface AdamAttrs {
@@ -101,20 +106,18 @@ export class PackedAdam {
         this.v = tf.keep(tf.variable(tf.zeros([size]), false));
       }
       // 1 − βᵗ in float32, as tfjs's sub(1, accBeta) computes it on the device.
-      const oneMinusAcc1 = Math.fround(1 - this.accBeta1);
-      const oneMinusAcc2 = Math.fround(1 - this.accBeta2);
+      const attrs: AdamAttrs = {
+        scale,
+        beta1: this.beta1,
+        oneMinusBeta1: 1 - this.beta1,
+        beta2: this.beta2,
+        oneMinusBeta2: 1 - this.beta2,
+        oneMinusAcc1: Math.fround(1 - this.accBeta1),
+        oneMinusAcc2: Math.fround(1 - this.accBeta2),
+        epsilon: this.epsilon,
+        negLr: -this.learningRate,
+      };
       if (Array.isArray(g)) {
-        const attrs: AdamAttrs = {
-          scale,
-          beta1: this.beta1,
-          oneMinusBeta1: 1 - this.beta1,
-          beta2: this.beta2,
-          oneMinusBeta2: 1 - this.beta2,
-          oneMinusAcc1,
-          oneMinusAcc2,
-          epsilon: this.epsilon,
-          negLr: -this.learningRate,
-        };
         const inputs = { m: this.m, v: this.v, ...numbered('p', this.variables), ...numbered('g', g) };
         const [m, v, ...weights] = tf.engine().runKernel(ADAM_KERNEL, inputs, { ...attrs }) as tf.Tensor[];
         this.m.assign(m!);
@@ -122,17 +125,19 @@ export class PackedAdam {
         this.variables.forEach((x, i) => x.assign(weights[i]!));
         return;
       }
-      const gs = scale === 1 ? g : g.mul(scale);
-      const m = this.m.mul(this.beta1).add(gs.mul(1 - this.beta1));
-      const v = this.v.mul(this.beta2).add(gs.square().mul(1 - this.beta2));
-      const mHat = m.div(oneMinusAcc1);
-      const vHat = v.div(oneMinusAcc2);
-      this.m.assign(m);
-      this.v.assign(v);
-      const step = mHat.div(vHat.sqrt().add(this.epsilon)).mul(-this.learningRate);
-      const updated = step.add(tf.concat(this.variables.map(flat)));
+      const [m, v, updated] = hasKernel(ADAM_FLAT_KERNEL)
+        ? (tf
+            .engine()
+            .runKernel(
+              ADAM_FLAT_KERNEL,
+              { m: this.m, v: this.v, g, p: tf.concat(this.variables.map(flat)) },
+              { ...attrs },
+            ) as tf.Tensor1D[])
+        : this.plainStep(g, attrs);
+      this.m.assign(m!);
+      this.v.assign(v!);
       const parts = tf.split(
-        updated,
+        updated!,
         this.variables.map((x) => x.size),
       );
       this.variables.forEach((x, i) => x.assign(x.rank === 1 ? parts[i]! : parts[i]!.reshape(x.shape)));
@@ -140,6 +145,17 @@ export class PackedAdam {
     // The product of two float32 values is exact in a double, so one rounding matches tfjs's float32 mul.
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
+  }
+
+  /** m′, v′ and the new flat weights as tfjs's Adam computes them, op for op. */
+  private plainStep(g: tf.Tensor1D, a: AdamAttrs): tf.Tensor1D[] {
+    const gs = a.scale === 1 ? g : g.mul(a.scale);
+    const m = this.m!.mul(a.beta1).add(gs.mul(a.oneMinusBeta1));
+    const v = this.v!.mul(a.beta2).add(gs.square().mul(a.oneMinusBeta2));
+    const mHat = m.div(a.oneMinusAcc1);
+    const vHat = v.div(a.oneMinusAcc2);
+    const step = mHat.div(vHat.sqrt().add(a.epsilon)).mul(a.negLr);
+    return [m, v, step.add(tf.concat(this.variables.map(flat)))] as tf.Tensor1D[];
   }
 
   dispose(): void {

@@ -8,8 +8,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** The methods through which tfjs's GPU backends run every program they compile. */
+const PROGRAM_RUNNERS = ['runWebGLProgram', 'runWebGPUProgram'];
+
 export class KernelCounter {
   total = 0;
+  /**
+   * GPU programs run (WebGL draws, WebGPU dispatches); 0 on the CPU backends. A kernel may run
+   * several: tfjs's Softmax on WebGL runs five, the lab's LayerNorm three (gpu-kernels/), and
+   * WebGL adds one to unpack each packed input of an unpacked program.
+   */
+  programs = 0;
   readonly byName = new Map<string, number>();
   private readonly restore: (() => void)[] = [];
 
@@ -24,6 +33,16 @@ export class KernelCounter {
         return original(args);
       };
       this.restore.push(() => (config.kernelFunc = original));
+    }
+    const instance = tf.findBackend(backend) as unknown as Record<string, unknown> | null;
+    for (const method of PROGRAM_RUNNERS) {
+      const original = instance?.[method];
+      if (!instance || typeof original !== 'function') continue;
+      instance[method] = (...args: unknown[]) => {
+        this.programs++;
+        return (original as (...a: unknown[]) => unknown).apply(instance, args);
+      };
+      this.restore.push(() => delete instance[method]);
     }
   }
 

@@ -22,6 +22,9 @@ import { causalMask, type KVCache, type Transformer, type TransformerShape } fro
 import { attention, fusedMatMul } from './ops';
 
 /** Both models' outputs for the last position of each sequence. */
+/** The paired LayerNorm as one kernel, where a backend registers it (gpu-kernels/): inputs x [N, 2D], g and b [2, D]; output y. */
+export const PAIRED_LAYER_NORM_KERNEL = 'LabPairedLayerNorm';
+
 export type PairStep = {
   /** [2, B, V] raw logits: policy at 0, reference at 1. */
   logits: tf.Tensor3D;
@@ -132,17 +135,20 @@ export class TransformerPair {
     return fusedMatMul(x, this.get(w) as tf.Tensor2D, b ? (this.get(b) as tf.Tensor1D) : null, activation);
   }
 
-  /** LayerNorm of each model's half of x [N, 2D]: the same ops, in the same order, as ops.ts `layerNorm`'s forward pass. */
+  /**
+   * LayerNorm of each model's half of x [N, 2D]: one kernel where the backend has the lab's
+   * (gpu-kernels/), else the same ops, in the same order, as ops.ts `layerNorm`'s forward pass.
+   */
   private layerNorm(x: tf.Tensor2D, prefix: string): tf.Tensor2D {
+    const g = this.get(`${prefix}.g`);
+    const b = this.get(`${prefix}.b`);
+    if (tf.getKernel(PAIRED_LAYER_NORM_KERNEL, tf.getBackend()))
+      return tf.engine().runKernel(PAIRED_LAYER_NORM_KERNEL, { x, g, b }) as tf.Tensor2D;
     const [N, D2] = x.shape;
     const halves = x.reshape([N, 2, D2 / 2]);
     const xc = halves.sub(halves.mean(-1, true));
     const inv = xc.square().mean(-1, true).add(1e-5).rsqrt();
-    return xc
-      .mul(inv)
-      .mul(this.get(`${prefix}.g`))
-      .add(this.get(`${prefix}.b`))
-      .reshape([N, D2]) as tf.Tensor2D;
+    return xc.mul(inv).mul(g).add(b).reshape([N, D2]) as tf.Tensor2D;
   }
 
   /** Tokens [B·T] (ids) at positions pos0.. through both models, with the caches `past` (or none). */

@@ -166,8 +166,8 @@ export function linear(
 }
 
 /**
- * The name of the lab's one-kernel LayerNorm forward pass (wasm-kernels/layer-norm.ts, registered
- * for wasm where SIMD runs), whose outputs are y, x̂ and 1/σ.
+ * The name of the lab's one-kernel LayerNorm forward pass (wasm-kernels/layer-norm.ts where wasm
+ * SIMD runs, cpu-kernels.ts, gpu-kernels/ on WebGL and WebGPU), whose outputs are y, x̂ and 1/σ.
  */
 export const LAYER_NORM_KERNEL = 'LabLayerNorm';
 /** Its backward pass as one kernel, where registered: inputs dy, x̂, 1/σ and g; outputs dx and [dg, db]. */
@@ -198,9 +198,9 @@ function layerNormBackward(dy: tf.Tensor2D, xhat: tf.Tensor2D, inv: tf.Tensor2D,
 
 /**
  * LayerNorm over the last axis of x [N, D]: (x − mean) / sqrt(var + 1e-5) · g + b, with a
- * hand-written gradient. Each pass is one kernel on wasm and the plain ops elsewhere (the paired
- * sampler of model-pair.ts, used on the GPU backends, runs the same forward ops in the same order);
- * the backward pass is the closed form, about a dozen kernels where
+ * hand-written gradient. Each pass is one of the lab's kernels where the backend registers one (wasm
+ * with SIMD, cpu, WebGL, WebGPU), else the plain ops above (which the paired sampler of model-pair.ts
+ * mirrors); the backward pass is the closed form, about a dozen plain kernels where
  * tfjs's autodiff of tf.moments runs three times as many and keeps a copy of every intermediate.
  *   dx = inv · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),  dx̂ = dy · g,  dg = Σ dy · x̂,  db = Σ dy
  * (sums over rows).

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installCpuKernels } from '../engine/cpu-kernels';
+import { installGpuKernels } from '../engine/gpu-kernels';
 import { installWasmKernels, labKernelsLoaded } from '../engine/wasm-kernels';
 // The three wasm binaries, emitted by Vite as hashed assets; tfjs picks one by SIMD/threads support.
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -146,6 +147,7 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     const software = (a.isFallbackAdapter ?? adapter.isFallbackAdapter) === true || SOFTWARE_RENDERER.test(name);
     if (chosenByUs && software) return softwareSkip(`WebGPU adapter ${name}`);
     await import('@tensorflow/tfjs-backend-webgpu');
+    installGpuKernels();
     if (!(await start('webgpu'))) return fail('the adapter exists but tfjs could not create a WebGPU device (see the console)');
     return { ok: true, description: `WebGPU on ${name}${software ? ' (software)' : ''}` };
   },
@@ -154,6 +156,7 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     if (typeof OffscreenCanvas === 'undefined') return fail('no OffscreenCanvas in this worker, so no WebGL context');
     const probed = chosenByUs ? webglRenderer() : null;
     if (probed && SOFTWARE_RENDERER.test(probed)) return softwareSkip(`WebGL renderer ${probed}`);
+    installGpuKernels();
     if (!(await start('webgl'))) return fail('tfjs could not create a WebGL context (GPU blocklisted or unavailable)');
     const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext } }).gpgpu?.gl;
     const version = tf.env().getNumber('WEBGL_VERSION');

@@ -209,9 +209,10 @@ export type WorkerEvent =
   /**
    * `applied`: the live parameters that took effect at this iteration (empty when none);
    * `numTensors`: tfjs tensors alive in the worker after it (flat over a run unless something leaks);
-   * `kernels`: tfjs kernels the worker dispatched during it (the browser bench's kernel count).
+   * `kernels`: tfjs kernels the worker dispatched during it (the browser bench's kernel count);
+   * `programs`: GPU programs those kernels ran (0 on wasm and cpu).
    */
-  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number; kernels: number }
+  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number; kernels: number; programs: number }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
   /** A saved policy file (engine/policy-checkpoint.ts). */
   | { type: 'checkpoint'; bytes: ArrayBuffer; iteration: number; fileName: string }

@@ -188,6 +188,7 @@ export class TrainingSession {
       this.iterationStart = this.clock.now();
       this.progressShown = false;
       const kernelsBefore = this.kernels?.total ?? 0;
+      const programsBefore = this.kernels?.programs ?? 0;
       try {
         metrics = await trainer.step();
       } catch (e) {
@@ -211,7 +212,8 @@ export class TrainingSession {
       const applied = this.appliedAt.get(metrics.iter) ?? {};
       this.appliedAt.delete(metrics.iter);
       const kernels = (this.kernels?.total ?? 0) - kernelsBefore;
-      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors, kernels });
+      const programs = (this.kernels?.programs ?? 0) - programsBefore;
+      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors, kernels, programs });
       if (this.progressShown) this.status('running');
       if (this.stepsLeft !== null && --this.stepsLeft <= 0) this.running = false;
     }

@@ -32,7 +32,14 @@ describe('the address bar', () => {
       { iteration: 12, params: { eps: 0.1 } },
       { iteration: 30, params: { eps: 0.3 } },
     ]);
-    s.take({ type: 'iteration', metrics: { iter: 12 } as Metrics, applied: { eps: 0.1 }, numTensors: 0, kernels: 0 });
+    s.take({
+      type: 'iteration',
+      metrics: { iter: 12 } as Metrics,
+      applied: { eps: 0.1 },
+      numTensors: 0,
+      kernels: 0,
+      programs: 0,
+    });
     const now = [...applied, { iteration: 12, params: { eps: 0.1 } }];
     expect(s.merged(now)).toEqual([...now, { iteration: 30, params: { eps: 0.3 } }]);
     s.take({ type: 'ready' } as never);

@@ -1,0 +1,128 @@
+/**
+ * The lab's kernels for tfjs's GPU backends (WebGL and WebGPU): LayerNorm's forward and backward
+ * passes, the paired sampler's LayerNorm (model-pair.ts) and Adam's elementwise step over the flat
+ * parameter vector (adam.ts). Without them each is a chain of 9 to 14 small tfjs kernels, and on a
+ * GPU every dispatch pays a fixed cost (issue 12 measured about 0.4 ms per WebGPU dispatch on a
+ * real GPU).
+ *
+ * A GPU program of tfjs writes one output, so each kernel runs a few short programs: first one for
+ * each row's sums (the mean and 1/σ; the two means of the backward pass), then one per output that
+ * reads them, elementwise. No row is summed again per element: every program does work in
+ * proportion to its input, which matters on a software GPU and on a small one alike. LayerNorm's
+ * forward pass is four programs (mean, 1/σ, x̂, y), its backward pass three (row sums, dx,
+ * [dg, db]), the paired LayerNorm two and Adam three (m′, v′, the weights).
+ *
+ * webgl.ts and webgpu.ts hold the same programs in GLSL and WGSL; this file says which run, with
+ * which inputs, for each kernel. The arithmetic is that of the plain ops in ops.ts, model-pair.ts
+ * and adam.ts, with sums in row order: results agree with them to float32 rounding
+ * (tests/e2e/gpu-kernels.test.ts), not bit for bit, as WebGL and WebGPU never did.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { ADAM_FLAT_KERNEL, type AdamAttrs } from '../adam';
+import { PAIRED_LAYER_NORM_KERNEL } from '../model-pair';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../ops';
+
+/** The programs of webgl.ts and webgpu.ts. */
+export type ShaderName =
+  | 'lnMean'
+  | 'lnInv'
+  | 'lnXhat'
+  | 'lnY'
+  | 'lnRowSums'
+  | 'lnDx'
+  | 'lnDgDb'
+  | 'pairedStats'
+  | 'pairedY'
+  | 'adamM'
+  | 'adamV'
+  | 'adamP';
+
+/** Sizes baked into a program's source: the row width D and, for sums over rows, the row count. */
+export interface ShaderSizes {
+  d: number;
+  rows: number;
+}
+
+/** Runs program `shader` of the backend in `args` on `inputs` (named as the program reads them) into a new tensor of `shape`. */
+export type RunShader = (
+  args: KernelArgs,
+  shader: ShaderName,
+  inputs: Record<string, tf.TensorInfo>,
+  shape: number[],
+  sizes: ShaderSizes,
+  uniforms?: Record<string, number>,
+) => tf.TensorInfo;
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Frees a program's output that only another program read, as tfjs's own kernels do. */
+const dispose = ({ backend }: KernelArgs, t: tf.TensorInfo) => (backend as tf.KernelBackend).disposeData(t.dataId);
+
+const input = (args: KernelArgs, name: string): tf.TensorInfo => {
+  const t = args.inputs[name];
+  if (!t) throw new Error(`lab GPU kernel: input ${name} is missing`);
+  return t;
+};
+
+/** The kernels of one GPU backend, as tfjs registers them. */
+export function gpuKernels(backendName: string, run: RunShader): tf.KernelConfig[] {
+  const layerNorm = (args: KernelArgs) => {
+    const x = input(args, 'x');
+    const [rows, d] = x.shape as [number, number];
+    const sizes = { d, rows };
+    const mean = run(args, 'lnMean', { x }, [rows, 1], sizes);
+    const inv = run(args, 'lnInv', { x, mean }, [rows, 1], sizes);
+    const xhat = run(args, 'lnXhat', { x, mean, inv }, [rows, d], sizes);
+    const y = run(args, 'lnY', { xhat, g: input(args, 'g'), b: input(args, 'b') }, [rows, d], sizes);
+    dispose(args, mean);
+    return [y, xhat, inv];
+  };
+  const layerNormGrad = (args: KernelArgs) => {
+    const [dy, xhat, inv, g] = ['dy', 'xhat', 'inv', 'g'].map((k) => input(args, k)) as [
+      tf.TensorInfo,
+      tf.TensorInfo,
+      tf.TensorInfo,
+      tf.TensorInfo,
+    ];
+    const [rows, d] = xhat.shape as [number, number];
+    const sizes = { d, rows };
+    const sums = run(args, 'lnRowSums', { dy, xhat, g }, [rows, 2], sizes);
+    const dx = run(args, 'lnDx', { dy, xhat, inv, g, sums }, [rows, d], sizes);
+    dispose(args, sums);
+    return [dx, run(args, 'lnDgDb', { dy, xhat }, [2 * d], sizes)];
+  };
+  const pairedLayerNorm = (args: KernelArgs) => {
+    const x = input(args, 'x');
+    const [rows, d2] = x.shape as [number, number];
+    const sizes = { d: d2 / 2, rows };
+    const stats = run(args, 'pairedStats', { x }, [rows, 4], sizes);
+    const y = run(args, 'pairedY', { x, stats, g: input(args, 'g'), b: input(args, 'b') }, [rows, d2], sizes);
+    dispose(args, stats);
+    return y;
+  };
+  const adamFlat = (args: KernelArgs) => {
+    const a = args.attrs as unknown as AdamAttrs;
+    const [m, v, g, p] = ['m', 'v', 'g', 'p'].map((k) => input(args, k)) as tf.TensorInfo[];
+    const shape = p!.shape;
+    const sizes = { d: 0, rows: 0 };
+    const m2 = run(args, 'adamM', { m: m!, g: g! }, shape, sizes, {
+      scale: a.scale,
+      beta1: a.beta1,
+      oneMinusBeta1: a.oneMinusBeta1,
+    });
+    const v2 = run(args, 'adamV', { v: v!, g: g! }, shape, sizes, {
+      scale: a.scale,
+      beta2: a.beta2,
+      oneMinusBeta2: a.oneMinusBeta2,
+    });
+    const uniforms = { oneMinusAcc1: a.oneMinusAcc1, oneMinusAcc2: a.oneMinusAcc2, epsilon: a.epsilon, negLr: a.negLr };
+    return [m2, v2, run(args, 'adamP', { m: m2, v: v2, p: p! }, shape, sizes, uniforms)];
+  };
+  const configs: [string, tf.KernelFunc][] = [
+    [LAYER_NORM_KERNEL, layerNorm as tf.KernelFunc],
+    [LAYER_NORM_GRAD_KERNEL, layerNormGrad as tf.KernelFunc],
+    [PAIRED_LAYER_NORM_KERNEL, pairedLayerNorm as tf.KernelFunc],
+    [ADAM_FLAT_KERNEL, adamFlat as tf.KernelFunc],
+  ];
+  return configs.map(([kernelName, kernelFunc]) => ({ kernelName, backendName, kernelFunc }));
+}

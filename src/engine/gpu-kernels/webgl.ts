@@ -1,0 +1,116 @@
+/**
+ * The programs of kernels.ts in GLSL, for tfjs's WebGL backend. tfjs writes each input's reader
+ * (`getX(row, col)` for input x) and `getOutputCoords`/`setOutput`; a program computes one output
+ * element. Sizes are baked into the source (tfjs compiles and caches one program per source).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { gpuKernels, type RunShader, type ShaderName, type ShaderSizes } from './kernels';
+
+/** Just what the kernels use of tfjs's MathBackendWebGL. */
+interface WebGLBackendLike {
+  runWebGLProgram(
+    program: {
+      variableNames: string[];
+      outputShape: number[];
+      userCode: string;
+      customUniforms?: { name: string; type: 'float' }[];
+    },
+    inputs: tf.TensorInfo[],
+    outputDtype: tf.DataType,
+    customUniformValues?: number[][],
+  ): tf.TensorInfo;
+}
+
+/** Σ over j < n of `term` (a GLSL expression in j) into float `name`. */
+const sum = (name: string, n: number | string, term: string) =>
+  `float ${name} = 0.0; for (int j = 0; j < ${n}; j++) { ${name} += ${term}; }`;
+
+const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
+  // Mean of each row of x [rows, D].
+  lnMean: ({ d }) => `void main() {
+    int r = getOutputCoords()[0];
+    ${sum('total', d, 'getX(r, j)')}
+    setOutput(total / ${d}.0);
+  }`,
+  // 1/σ of each row: 1 / sqrt(mean((x − mean)²) + 1e-5).
+  lnInv: ({ d }) => `void main() {
+    int r = getOutputCoords()[0];
+    float mean = getMean(r, 0);
+    ${sum('squares', d, '(getX(r, j) - mean) * (getX(r, j) - mean)')}
+    setOutput(1.0 / sqrt(squares / ${d}.0 + 1e-5));
+  }`,
+  lnXhat: () => `void main() {
+    ivec2 rc = getOutputCoords();
+    setOutput((getX(rc.x, rc.y) - getMean(rc.x, 0)) * getInv(rc.x, 0));
+  }`,
+  lnY: () => `void main() {
+    ivec2 rc = getOutputCoords();
+    setOutput(getXhat(rc.x, rc.y) * getG(rc.y) + getB(rc.y));
+  }`,
+  // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
+  lnRowSums: ({ d }) => `void main() {
+    ivec2 rc = getOutputCoords();
+    ${sum('total', d, 'getDy(rc.x, j) * getG(j) * (rc.y == 0 ? 1.0 : getXhat(rc.x, j))')}
+    setOutput(total / ${d}.0);
+  }`,
+  // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
+  lnDx: () => `void main() {
+    ivec2 rc = getOutputCoords();
+    float dxhat = getDy(rc.x, rc.y) * getG(rc.y);
+    setOutput((dxhat - getSums(rc.x, 0) - getXhat(rc.x, rc.y) * getSums(rc.x, 1)) * getInv(rc.x, 0));
+  }`,
+  // [dg, db]: Σ over rows of dy · x̂, then of dy.
+  lnDgDb: ({ d, rows }) => `void main() {
+    int i = getOutputCoords();
+    int c = i < ${d} ? i : i - ${d};
+    ${sum('total', rows, `getDy(j, c) * (i < ${d} ? getXhat(j, c) : 1.0)`)}
+    setOutput(total);
+  }`,
+  // Per row of x [N, 2D], each model's half's mean and 1/σ: [mean₀, 1/σ₀, mean₁, 1/σ₁].
+  pairedStats: ({ d }) => `void main() {
+    ivec2 rc = getOutputCoords();
+    int o = rc.y / 2 * ${d};
+    ${sum('total', d, 'getX(rc.x, o + j)')}
+    float mean = total / ${d}.0;
+    if (rc.y == 0 || rc.y == 2) { setOutput(mean); return; }
+    ${sum('squares', d, '(getX(rc.x, o + j) - mean) * (getX(rc.x, o + j) - mean)')}
+    setOutput(1.0 / sqrt(squares / ${d}.0 + 1e-5));
+  }`,
+  // Each half normalised with its own g, b [2, D].
+  pairedY: ({ d }) => `void main() {
+    ivec2 rc = getOutputCoords();
+    int h = rc.y / ${d};
+    float xhat = (getX(rc.x, rc.y) - getStats(rc.x, 2 * h)) * getStats(rc.x, 2 * h + 1);
+    setOutput(xhat * getG(h, rc.y - h * ${d}) + getB(h, rc.y - h * ${d}));
+  }`,
+  adamM: () => `void main() {
+    int i = getOutputCoords();
+    setOutput(getM(i) * beta1 + getG(i) * scale * oneMinusBeta1);
+  }`,
+  adamV: () => `void main() {
+    int i = getOutputCoords();
+    float gs = getG(i) * scale;
+    setOutput(getV(i) * beta2 + gs * gs * oneMinusBeta2);
+  }`,
+  adamP: () => `void main() {
+    int i = getOutputCoords();
+    setOutput(getM(i) / oneMinusAcc1 / (sqrt(getV(i) / oneMinusAcc2) + epsilon) * negLr + getP(i));
+  }`,
+};
+
+const run: RunShader = ({ backend }, shader, inputs, shape, sizes, uniforms = {}) =>
+  (backend as unknown as WebGLBackendLike).runWebGLProgram(
+    {
+      variableNames: Object.keys(inputs),
+      outputShape: shape,
+      userCode: SHADERS[shader](sizes),
+      ...(Object.keys(uniforms).length > 0 && {
+        customUniforms: Object.keys(uniforms).map((name) => ({ name, type: 'float' as const })),
+      }),
+    },
+    Object.values(inputs),
+    'float32',
+    Object.values(uniforms).map((v) => [v]),
+  );
+
+export const webglKernels = (): tf.KernelConfig[] => gpuKernels('webgl', run);

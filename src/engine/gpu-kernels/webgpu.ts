@@ -1,0 +1,122 @@
+/**
+ * The programs of kernels.ts in WGSL, for tfjs's WebGPU backend. tfjs writes each input's reader
+ * (`getX(row, col)` for input x), `getCoordsFromIndex` and `setOutputAtIndex`, and calls `main`
+ * once per output element; a program's own uniforms are `uniforms.name`. Sizes are baked into the
+ * source and the shader key (tfjs compiles and caches one pipeline per key).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { gpuKernels, type RunShader, type ShaderName, type ShaderSizes } from './kernels';
+
+interface WebGPUProgramLike {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  size: boolean;
+  uniforms?: string;
+  getUserCode: () => string;
+}
+
+/** Just what the kernels use of tfjs's WebGPUBackend. */
+interface WebGPUBackendLike {
+  runWebGPUProgram(
+    program: WebGPUProgramLike,
+    inputs: tf.TensorInfo[],
+    outputDtype: tf.DataType,
+    uniforms?: { type: 'float32'; data: number[] }[],
+  ): tf.TensorInfo;
+}
+
+const WORKGROUP = 64;
+
+/** Σ over j < n of `term` (a WGSL expression in j) into `name`. */
+const sum = (name: string, n: number | string, term: string) =>
+  `var ${name} = 0.0; for (var j = 0; j < ${n}; j++) { ${name} += ${term}; }`;
+
+/** `body` once per output element, with `index` its flat index. */
+const perElement = (body: string) => `fn main(index : i32) {
+  if (index < uniforms.size) {
+    ${body}
+  }
+}`;
+
+const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
+  // Mean of each row of x [rows, D].
+  lnMean: ({ d }) =>
+    perElement(`${sum('total', d, 'getX(index, j)')}
+    setOutputAtIndex(index, total / ${d}.0);`),
+  // 1/σ of each row: 1 / sqrt(mean((x − mean)²) + 1e-5).
+  lnInv: ({ d }) =>
+    perElement(`let mean = getMean(index, 0);
+    ${sum('squares', d, '(getX(index, j) - mean) * (getX(index, j) - mean)')}
+    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`),
+  lnXhat: () =>
+    perElement(`let rc = getCoordsFromIndex(index);
+    setOutputAtIndex(index, (getX(rc.x, rc.y) - getMean(rc.x, 0)) * getInv(rc.x, 0));`),
+  lnY: () =>
+    perElement(`let rc = getCoordsFromIndex(index);
+    setOutputAtIndex(index, getXhat(rc.x, rc.y) * getG(rc.y) + getB(rc.y));`),
+  // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
+  lnRowSums: ({ d }) =>
+    perElement(`let rc = getCoordsFromIndex(index);
+    ${sum('total', d, 'getDy(rc.x, j) * getG(j) * select(getXhat(rc.x, j), 1.0, rc.y == 0)')}
+    setOutputAtIndex(index, total / ${d}.0);`),
+  // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
+  lnDx: () =>
+    perElement(`let rc = getCoordsFromIndex(index);
+    let dxhat = getDy(rc.x, rc.y) * getG(rc.y);
+    setOutputAtIndex(index, (dxhat - getSums(rc.x, 0) - getXhat(rc.x, rc.y) * getSums(rc.x, 1)) * getInv(rc.x, 0));`),
+  // [dg, db]: Σ over rows of dy · x̂, then of dy.
+  lnDgDb: ({ d, rows }) =>
+    perElement(`let c = select(index - ${d}, index, index < ${d});
+    ${sum('total', rows, `getDy(j, c) * select(1.0, getXhat(j, c), index < ${d})`)}
+    setOutputAtIndex(index, total);`),
+  // Per row of x [N, 2D], each model's half's mean and 1/σ: [mean₀, 1/σ₀, mean₁, 1/σ₁].
+  pairedStats: ({ d }) =>
+    perElement(`let rc = getCoordsFromIndex(index);
+    let o = rc.y / 2 * ${d};
+    ${sum('total', d, 'getX(rc.x, o + j)')}
+    let mean = total / ${d}.0;
+    if (rc.y == 0 || rc.y == 2) {
+      setOutputAtIndex(index, mean);
+      return;
+    }
+    ${sum('squares', d, '(getX(rc.x, o + j) - mean) * (getX(rc.x, o + j) - mean)')}
+    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`),
+  // Each half normalised with its own g, b [2, D].
+  pairedY: ({ d }) =>
+    perElement(`let rc = getCoordsFromIndex(index);
+    let h = rc.y / ${d};
+    let xhat = (getX(rc.x, rc.y) - getStats(rc.x, 2 * h)) * getStats(rc.x, 2 * h + 1);
+    setOutputAtIndex(index, xhat * getG(h, rc.y - h * ${d}) + getB(h, rc.y - h * ${d}));`),
+  adamM: () =>
+    perElement(`setOutputAtIndex(index, getM(index) * uniforms.beta1 + getG(index) * uniforms.scale * uniforms.oneMinusBeta1);`),
+  adamV: () =>
+    perElement(`let gs = getG(index) * uniforms.scale;
+    setOutputAtIndex(index, getV(index) * uniforms.beta2 + gs * gs * uniforms.oneMinusBeta2);`),
+  adamP: () =>
+    perElement(`let denominator = sqrt(getV(index) / uniforms.oneMinusAcc2) + uniforms.epsilon;
+    setOutputAtIndex(index, getM(index) / uniforms.oneMinusAcc1 / denominator * uniforms.negLr + getP(index));`),
+};
+
+const run: RunShader = ({ backend }, shader, inputs, shape, sizes, uniforms = {}) => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const names = Object.keys(uniforms);
+  const program: WebGPUProgramLike = {
+    variableNames: Object.keys(inputs),
+    outputShape: shape,
+    shaderKey: `lab_${shader}_${sizes.d}_${sizes.rows}`,
+    dispatchLayout: { x: shape.map((_, i) => i) },
+    dispatch: [Math.ceil(size / WORKGROUP), 1, 1],
+    workgroupSize: [WORKGROUP, 1, 1],
+    size: true,
+    ...(names.length > 0 && { uniforms: names.map((n) => `${n} : f32,`).join(' ') }),
+    getUserCode: () => SHADERS[shader](sizes),
+  };
+  const values = Object.values(uniforms).map((v) => ({ type: 'float32' as const, data: [v] }));
+  return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, Object.values(inputs), 'float32', values);
+};
+
+export const webgpuKernels = (): tf.KernelConfig[] => gpuKernels('webgpu', run);

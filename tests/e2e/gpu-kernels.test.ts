@@ -1,0 +1,60 @@
+/**
+ * The lab's GPU kernels (src/engine/gpu-kernels) compute what the plain ops compute: LayerNorm's
+ * forward and backward passes, the paired sampler's LayerNorm and three Adam steps, on WebGL and
+ * WebGPU (both over SwiftShader here) against the cpu backend's plain ops in the same page.
+ *
+ * Tolerance 1e-5 relative to the largest value: the GPU sums a row in order where tfjs's
+ * mean reduces it in its own order, so float32 rounding differs in the last bits (measured: a
+ * few 1e-7). A wrong index or a missing term is off by the order of the values themselves.
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { launchChromium } from '../../src/cli/chromium';
+import type { KernelCheck } from './gpu-kernels-page';
+
+const PAGE = fileURLToPath(new URL('./gpu-kernels-page.ts', import.meta.url));
+const TOLERANCE = 1e-5;
+
+async function check(backend: 'webgl' | 'webgpu'): Promise<KernelCheck> {
+  const bundle = await build({
+    entryPoints: [PAGE],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    logLevel: 'error',
+  });
+  const chromium = await launchChromium({ webgpu: backend === 'webgpu' });
+  try {
+    const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+    // A blank page on the test server's origin: http://127.0.0.1 is a secure context, which WebGPU needs.
+    const url = `${inject('plainUrl')}/gpu-kernel-check`;
+    await page.route(url, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>GPU kernels</title>' }),
+    );
+    await page.goto(url);
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    return await page.evaluate((b) => window.checkGpuKernels(b), backend);
+  } finally {
+    await chromium.close();
+  }
+}
+
+describe("the lab's GPU kernels", () => {
+  it.each(['webgl', 'webgpu'] as const)('on %s agree with the plain ops and replace them', async (backend) => {
+    const result = await check(backend);
+    expect(Object.keys(result.diff).sort()).toEqual(['adam0', 'adam1', 'adam2', 'db', 'dg', 'dx', 'paired', 'y']);
+    for (const [name, { err, scale }] of Object.entries(result.diff)) {
+      expect(scale, name).toBeGreaterThan(0.1);
+      expect(err, `${name} on ${backend}: ${err} against values up to ${scale}`).toBeLessThanOrEqual(TOLERANCE * scale);
+    }
+    // The lab's kernels ran, and the plain ops they replace did not.
+    for (const k of ['LabLayerNorm', 'LabLayerNormGrad', 'LabPairedLayerNorm', 'LabAdamFlat'])
+      expect(result.gpuKernels).toContain(k);
+    for (const k of ['Mean', 'Rsqrt', 'Sqrt']) expect(result.gpuKernels).not.toContain(k);
+    expect(result.cpuKernels).toContain('Mean');
+    expect(result.leaked).toBe(0);
+  });
+});
