@@ -20,11 +20,13 @@ export interface KernelCheck {
   cpuKernels: string[];
   /** Tensors left behind by the checks on the GPU backend. */
   leaked: number;
+  /** The WebGL version tfjs ran (WebGL only). */
+  webglVersion: number | null;
 }
 
 declare global {
   interface Window {
-    checkGpuKernels(backend: 'webgl' | 'webgpu'): Promise<KernelCheck>;
+    checkGpuKernels(backend: 'webgl' | 'webgpu', webglVersion?: 1 | 2): Promise<KernelCheck>;
   }
 }
 
@@ -99,8 +101,9 @@ async function compute(): Promise<{ out: Arrays; kernels: string[] }> {
   return { out, kernels };
 }
 
-window.checkGpuKernels = async (backend) => {
+window.checkGpuKernels = async (backend, webglVersion) => {
   installGpuKernels();
+  if (webglVersion) tf.env().set('WEBGL_VERSION', webglVersion);
   if (!(await tf.setBackend('cpu'))) throw new Error('no cpu backend');
   const cpu = await compute();
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not start ${backend}`);
@@ -116,5 +119,6 @@ window.checkGpuKernels = async (backend) => {
       scale: Math.max(...want.map(Math.abs)),
     };
   }
-  return { diff, gpuKernels: gpu.kernels, cpuKernels: cpu.kernels, leaked };
+  const ranVersion = backend === 'webgl' ? tf.env().getNumber('WEBGL_VERSION') : null;
+  return { diff, gpuKernels: gpu.kernels, cpuKernels: cpu.kernels, leaked, webglVersion: ranVersion };
 };

@@ -17,7 +17,7 @@ import type { KernelCheck } from './gpu-kernels-page';
 const PAGE = fileURLToPath(new URL('./gpu-kernels-page.ts', import.meta.url));
 const TOLERANCE = 1e-5;
 
-async function check(backend: 'webgl' | 'webgpu'): Promise<KernelCheck> {
+async function check(backend: 'webgl' | 'webgpu', webglVersion?: 1 | 2): Promise<KernelCheck> {
   const bundle = await build({
     entryPoints: [PAGE],
     bundle: true,
@@ -36,15 +36,20 @@ async function check(backend: 'webgl' | 'webgpu'): Promise<KernelCheck> {
     );
     await page.goto(url);
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-    return await page.evaluate((b) => window.checkGpuKernels(b), backend);
+    return await page.evaluate(([b, v]) => window.checkGpuKernels(b, v), [backend, webglVersion] as const);
   } finally {
     await chromium.close();
   }
 }
 
 describe("the lab's GPU kernels", () => {
-  it.each(['webgl', 'webgpu'] as const)('on %s agree with the plain ops and replace them', async (backend) => {
-    const result = await check(backend);
+  // WebGL 1 too (GLSL ES 1.0, which some older browsers still give tfjs).
+  it.each([
+    ['WebGL 2', 'webgl', 2],
+    ['WebGL 1', 'webgl', 1],
+    ['WebGPU', 'webgpu', undefined],
+  ] as const)('on %s agree with the plain ops and replace them', async (_, backend, version) => {
+    const result = await check(backend, version);
     expect(Object.keys(result.diff).sort()).toEqual(['adam0', 'adam1', 'adam2', 'db', 'dg', 'dx', 'paired', 'y']);
     for (const [name, { err, scale }] of Object.entries(result.diff)) {
       expect(scale, name).toBeGreaterThan(0.1);
@@ -56,5 +61,6 @@ describe("the lab's GPU kernels", () => {
     for (const k of ['Mean', 'Rsqrt', 'Sqrt']) expect(result.gpuKernels).not.toContain(k);
     expect(result.cpuKernels).toContain('Mean');
     expect(result.leaked).toBe(0);
+    expect(result.webglVersion).toBe(version ?? null);
   });
 });
