@@ -54,6 +54,16 @@ const CHECKS: ChapterCheck[] = [
       await expect.poll(() => num(page, 'ch2-variance')).toBeLessThan(noBaseline);
       // Measured on the same draws: the baseline narrows the spread of the estimates.
       expect(await num(page, 'ch2-spread')).toBeLessThan(await num(page, 'ch2-spread-plain'));
+      // The plot names its y axis, and the exact value's label is painted over the dots, not under them.
+      const strip = await page.getByTestId('ch2-strip').evaluate((fig) => {
+        const children = [...fig.querySelector('svg')!.children];
+        const exact = children.findIndex((c) => c.tagName === 'text' && c.textContent?.startsWith('exact '));
+        const lastDot = children.map((c) => c.tagName).lastIndexOf('circle');
+        return { names: children.map((c) => c.textContent), exact, lastDot };
+      });
+      expect(strip.names).toContain('estimate of ∂J/∂z_D');
+      expect(strip.lastDot).toBeGreaterThan(0);
+      expect(strip.exact).toBeGreaterThan(strip.lastDot);
     },
   },
   {

@@ -129,7 +129,8 @@ export function LinePlot({
 }) {
   const W = 360;
   const H = height;
-  const pad = { l: 40, r: 10, t: 10, b: 28 };
+  // The top margin holds the y axis's name; guide labels are drawn after the data, on a halo, so dots never hide them.
+  const pad = { l: 40, r: 10, t: 22, b: 28 };
   const sx = scale(x[0], x[1], pad.l, W - pad.r);
   const sy = scale(y[0], y[1], H - pad.b, pad.t);
   const clampY = (v: number) => Math.min(Math.max(v, y[0]), y[1]);
@@ -138,25 +139,14 @@ export function LinePlot({
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${yLabel} against ${xLabel}`}>
         <line x1={pad.l} x2={W - pad.r} y1={sy(clampY(0))} y2={sy(clampY(0))} className="axis" />
         <line x1={pad.l} x2={pad.l} y1={pad.t} y2={H - pad.b} className="axis" />
+        <text x={pad.l} y={12} className="tick axis-name">
+          {yLabel}
+        </text>
         {guides.map((g, i) => (
-          <g key={`v${i}`}>
-            <line x1={sx(g.at)} x2={sx(g.at)} y1={pad.t} y2={H - pad.b} className="guide" />
-            {g.label ? (
-              <text x={sx(g.at) + 2} y={pad.t + 9} className="tick">
-                {g.label}
-              </text>
-            ) : null}
-          </g>
+          <line key={`v${i}`} x1={sx(g.at)} x2={sx(g.at)} y1={pad.t} y2={H - pad.b} className="guide" />
         ))}
         {hGuides.map((g, i) => (
-          <g key={`h${i}`}>
-            <line x1={pad.l} x2={W - pad.r} y1={sy(g.at)} y2={sy(g.at)} className="guide" />
-            {g.label ? (
-              <text x={W - pad.r - 2} y={sy(g.at) - 3} className="tick" textAnchor="end">
-                {g.label}
-              </text>
-            ) : null}
-          </g>
+          <line key={`h${i}`} x1={pad.l} x2={W - pad.r} y1={sy(g.at)} y2={sy(g.at)} className="guide" />
         ))}
         {series.map((s) => (
           <polyline
@@ -175,6 +165,20 @@ export function LinePlot({
             <title>{d.label}</title>
           </circle>
         ))}
+        {guides.map((g, i) =>
+          g.label ? (
+            <text key={`v${i}`} x={sx(g.at) + 2} y={pad.t + 9} className="tick halo">
+              {g.label}
+            </text>
+          ) : null,
+        )}
+        {hGuides.map((g, i) =>
+          g.label ? (
+            <text key={`h${i}`} x={W - pad.r - 2} y={sy(g.at) - 3} className="tick halo" textAnchor="end">
+              {g.label}
+            </text>
+          ) : null,
+        )}
         <text x={pad.l} y={H - 6} className="tick">
           {fmt(x[0])}
         </text>
