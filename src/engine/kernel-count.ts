@@ -15,8 +15,8 @@ export class KernelCounter {
   total = 0;
   /**
    * GPU programs run (WebGL draws, WebGPU dispatches); 0 on the CPU backends. A kernel may run
-   * several: tfjs's Softmax on WebGL runs five, the lab's LayerNorm three (gpu-kernels/), and
-   * WebGL adds one to unpack each packed input of an unpacked program.
+   * several: tfjs's Softmax on WebGL runs five, the lab's LayerNorm forward pass four
+   * (gpu-kernels/), and WebGL adds one to unpack each packed input of an unpacked program.
    */
   programs = 0;
   readonly byName = new Map<string, number>();
@@ -38,11 +38,13 @@ export class KernelCounter {
     for (const method of PROGRAM_RUNNERS) {
       const original = instance?.[method];
       if (!instance || typeof original !== 'function') continue;
+      // An own property shadows the class's method; another counter's wrapper may already be one.
+      const own = Object.prototype.hasOwnProperty.call(instance, method);
       instance[method] = (...args: unknown[]) => {
         this.programs++;
         return (original as (...a: unknown[]) => unknown).apply(instance, args);
       };
-      this.restore.push(() => delete instance[method]);
+      this.restore.push(() => (own ? (instance[method] = original) : delete instance[method]));
     }
   }
 

@@ -21,10 +21,10 @@ import * as tf from '@tensorflow/tfjs';
 import { causalMask, type KVCache, type Transformer, type TransformerShape } from './model';
 import { attention, fusedMatMul } from './ops';
 
-/** Both models' outputs for the last position of each sequence. */
 /** The paired LayerNorm as one kernel, where a backend registers it (gpu-kernels/): inputs x [N, 2D], g and b [2, D]; output y. */
 export const PAIRED_LAYER_NORM_KERNEL = 'LabPairedLayerNorm';
 
+/** Both models' outputs for the last position of each sequence. */
 export type PairStep = {
   /** [2, B, V] raw logits: policy at 0, reference at 1. */
   logits: tf.Tensor3D;

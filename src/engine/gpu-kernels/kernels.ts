@@ -58,32 +58,30 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 /** Frees a program's output that only another program read, as tfjs's own kernels do. */
 const dispose = ({ backend }: KernelArgs, t: tf.TensorInfo) => (backend as tf.KernelBackend).disposeData(t.dataId);
 
-const input = (args: KernelArgs, name: string): tf.TensorInfo => {
-  const t = args.inputs[name];
-  if (!t) throw new Error(`lab GPU kernel: input ${name} is missing`);
-  return t;
-};
+/** The named inputs of a kernel call, in the order asked. */
+function inputs<Names extends string[]>(args: KernelArgs, ...names: Names): { [K in keyof Names]: tf.TensorInfo } {
+  return names.map((name) => {
+    const t = args.inputs[name];
+    if (!t) throw new Error(`lab GPU kernel: input ${name} is missing`);
+    return t;
+  }) as { [K in keyof Names]: tf.TensorInfo };
+}
 
 /** The kernels of one GPU backend, as tfjs registers them. */
 export function gpuKernels(backendName: string, run: RunShader): tf.KernelConfig[] {
   const layerNorm = (args: KernelArgs) => {
-    const x = input(args, 'x');
+    const [x, g, b] = inputs(args, 'x', 'g', 'b');
     const [rows, d] = x.shape as [number, number];
     const sizes = { d, rows };
     const mean = run(args, 'lnMean', { x }, [rows, 1], sizes);
     const inv = run(args, 'lnInv', { x, mean }, [rows, 1], sizes);
     const xhat = run(args, 'lnXhat', { x, mean, inv }, [rows, d], sizes);
-    const y = run(args, 'lnY', { xhat, g: input(args, 'g'), b: input(args, 'b') }, [rows, d], sizes);
+    const y = run(args, 'lnY', { xhat, g, b }, [rows, d], sizes);
     dispose(args, mean);
     return [y, xhat, inv];
   };
   const layerNormGrad = (args: KernelArgs) => {
-    const [dy, xhat, inv, g] = ['dy', 'xhat', 'inv', 'g'].map((k) => input(args, k)) as [
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-      tf.TensorInfo,
-    ];
+    const [dy, xhat, inv, g] = inputs(args, 'dy', 'xhat', 'inv', 'g');
     const [rows, d] = xhat.shape as [number, number];
     const sizes = { d, rows };
     const sums = run(args, 'lnRowSums', { dy, xhat, g }, [rows, 2], sizes);
@@ -92,31 +90,22 @@ export function gpuKernels(backendName: string, run: RunShader): tf.KernelConfig
     return [dx, run(args, 'lnDgDb', { dy, xhat }, [2 * d], sizes)];
   };
   const pairedLayerNorm = (args: KernelArgs) => {
-    const x = input(args, 'x');
+    const [x, g, b] = inputs(args, 'x', 'g', 'b');
     const [rows, d2] = x.shape as [number, number];
     const sizes = { d: d2 / 2, rows };
     const stats = run(args, 'pairedStats', { x }, [rows, 4], sizes);
-    const y = run(args, 'pairedY', { x, stats, g: input(args, 'g'), b: input(args, 'b') }, [rows, d2], sizes);
+    const y = run(args, 'pairedY', { x, stats, g, b }, [rows, d2], sizes);
     dispose(args, stats);
     return y;
   };
   const adamFlat = (args: KernelArgs) => {
     const a = args.attrs as unknown as AdamAttrs;
-    const [m, v, g, p] = ['m', 'v', 'g', 'p'].map((k) => input(args, k)) as tf.TensorInfo[];
-    const shape = p!.shape;
+    const [m, v, g, p] = inputs(args, 'm', 'v', 'g', 'p');
     const sizes = { d: 0, rows: 0 };
-    const m2 = run(args, 'adamM', { m: m!, g: g! }, shape, sizes, {
-      scale: a.scale,
-      beta1: a.beta1,
-      oneMinusBeta1: a.oneMinusBeta1,
-    });
-    const v2 = run(args, 'adamV', { v: v!, g: g! }, shape, sizes, {
-      scale: a.scale,
-      beta2: a.beta2,
-      oneMinusBeta2: a.oneMinusBeta2,
-    });
+    const m2 = run(args, 'adamM', { m, g }, p.shape, sizes, { scale: a.scale, beta1: a.beta1, oneMinusBeta1: a.oneMinusBeta1 });
+    const v2 = run(args, 'adamV', { v, g }, p.shape, sizes, { scale: a.scale, beta2: a.beta2, oneMinusBeta2: a.oneMinusBeta2 });
     const uniforms = { oneMinusAcc1: a.oneMinusAcc1, oneMinusAcc2: a.oneMinusAcc2, epsilon: a.epsilon, negLr: a.negLr };
-    return [m2, v2, run(args, 'adamP', { m: m2, v: v2, p: p! }, shape, sizes, uniforms)];
+    return [m2, v2, run(args, 'adamP', { m: m2, v: v2, p }, p.shape, sizes, uniforms)];
   };
   const configs: [string, tf.KernelFunc][] = [
     [LAYER_NORM_KERNEL, layerNorm as tf.KernelFunc],
