@@ -4,6 +4,7 @@ import { initNodeBackend, loadCheckpointFromDisk } from '../../src/cli/node-back
 import { defaultConfig, type Config } from '../../src/engine/params';
 import { Trainer, type TrainerHooks } from '../../src/engine/trainer';
 import type { Metrics } from '../../src/engine/metrics';
+import type { Outputs, PolicyModel } from '../../src/engine/model';
 
 export async function useBackend(name = 'wasm'): Promise<void> {
   await initNodeBackend(name);
@@ -31,3 +32,24 @@ export function withoutTime(m: Metrics): Record<string, unknown> {
 }
 
 export { tf };
+
+/**
+ * A stand-in policy over `vocabSize` tokens whose forward pass returns `outputs()`: the loss
+ * tests can then work the loss out by hand or take its gradient with respect to the outputs.
+ */
+export function stubModel(vocabSize: number, outputs: () => Outputs): PolicyModel {
+  return {
+    kind: 'table',
+    vocabSize,
+    trainable: [],
+    forward: outputs,
+    prefill: () => {
+      throw new Error('not used');
+    },
+    step: () => {
+      throw new Error('not used');
+    },
+    weights: () => new Map(),
+    dispose: () => {},
+  };
+}

@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { clippedSurrogate, ppoLoss, type LossSettings, type MinibatchTensors } from '../../src/engine/loss';
 import { klFromLogDiff } from '../../src/engine/kl';
 import { lossWeights } from '../../src/engine/minibatch';
-import type { Outputs, PolicyModel } from '../../src/engine/model';
+import type { PolicyModel } from '../../src/engine/model';
 import { logProbs, pickColumns } from '../../src/engine/ops';
 import { Rng } from '../../src/engine/rng';
-import { useBackend } from './helpers';
+import { stubModel, useBackend } from './helpers';
 
 beforeAll(() => useBackend('wasm'));
 
@@ -50,20 +50,7 @@ function plainLoss(logits: tf.Tensor3D, values: tf.Tensor2D | null, mb: Minibatc
 }
 
 /** A stand-in model whose forward pass returns the given logits and values. */
-const modelOf = (logits: tf.Tensor3D, values: tf.Tensor2D | null): PolicyModel => ({
-  kind: 'table',
-  vocabSize: V,
-  trainable: [],
-  forward: (): Outputs => ({ logits, values }),
-  prefill: () => {
-    throw new Error('not used');
-  },
-  step: () => {
-    throw new Error('not used');
-  },
-  weights: () => new Map(),
-  dispose: () => {},
-});
+const modelOf = (logits: tf.Tensor3D, values: tf.Tensor2D | null): PolicyModel => stubModel(V, () => ({ logits, values }));
 
 function minibatch(): MinibatchTensors {
   const w = lossWeights(Int32Array.from(lengths), [0, 1, 2, 3, 4], T, 'grpo');

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ppoLoss, type LossSettings, type MinibatchTensors } from '../../src/engine/loss';
 import { unpackLoss } from '../../src/engine/metrics';
 import { lossWeights, type LossType } from '../../src/engine/minibatch';
-import type { Outputs, PolicyModel } from '../../src/engine/model';
-import { useBackend } from './helpers';
+import type { PolicyModel } from '../../src/engine/model';
+import { stubModel, useBackend } from './helpers';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -12,20 +12,7 @@ const V = 4;
 
 /** A stand-in policy whose outputs are fixed numbers: the loss can then be worked out by hand. */
 function fixedModel(logits: number[][][], values: number[][] | null): PolicyModel {
-  return {
-    kind: 'table',
-    vocabSize: V,
-    trainable: [],
-    forward: (): Outputs => ({ logits: tf.tensor3d(logits), values: values ? tf.tensor2d(values) : null }),
-    prefill: () => {
-      throw new Error('not used');
-    },
-    step: () => {
-      throw new Error('not used');
-    },
-    weights: () => new Map(),
-    dispose: () => {},
-  };
+  return stubModel(V, () => ({ logits: tf.tensor3d(logits), values: values ? tf.tensor2d(values) : null }));
 }
 
 /** The loss's report as numbers. */
