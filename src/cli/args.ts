@@ -136,7 +136,7 @@ export function helpText(): string {
   lines.push(
     '',
     'Backends: this CLI trains on wasm or cpu (auto: wasm, else cpu). webgl and webgpu run in the browser lab;',
-    'webgpu runs here only where navigator.gpu has been installed (the bench loads Dawn for that).',
+    "webgpu runs here only with Dawn's Node bindings installed (npm install --no-save webgpu@0.6.2).",
     'Numbers are written as plain decimals (0.25, 12): no exponents, hexadecimal or signs.',
   );
   return lines.join('\n') + '\n';

@@ -7,7 +7,8 @@
  * tokens/s, FLOPs per iteration and achieved GFLOP/s; then the median ms of one update step on
  * 64 sequences × 32 tokens (bench-train-step.ts). Its last line is one JSON object with those figures.
  * `npm run bench -- --browser` runs the browser bench instead (headless Chromium, per backend).
- * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu, any run parameter
+ * Flags: --iterations N (default 15), --warmup N (default 3), --backends wasm,cpu (or webgpu, where
+ * Dawn's Node bindings are installed: node-backend.ts), any run parameter
  * (--task, --batch, …), and --tf-flags NAME=VALUE,… to try tfjs environment flags (e.g.
  * WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64).
  */
@@ -40,6 +41,8 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
   const { config } = parseCli([...argv, '--backend', backend]);
   await initNodeBackend(backend);
   setTfFlags(tfFlags);
+  // Which GPU Dawn chose: a software adapter (SwiftShader) would make the figures meaningless.
+  const adapter = (tf.backend() as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
   const counter = new KernelCounter();
   // Kernel totals at the rollout's end and the number of update steps, per iteration (set by the hooks).
   let atRollout = 0;
@@ -49,12 +52,20 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
     onMinibatch: () => updateSteps++,
   });
   const runs: Metrics[] = [];
-  const kernels: { iteration: number; rollout: number; update: number; perSample: number; perUpdateStep: number }[] = [];
+  const kernels: {
+    iteration: number;
+    programs: number;
+    rollout: number;
+    update: number;
+    perSample: number;
+    perUpdateStep: number;
+  }[] = [];
   let top: [string, number][] = [];
   let peak: { bytes: number; aboveStart: number; tensorsBefore: number; tensorsAfter: number };
   try {
     for (let i = 0; i < warmup + iterations; i++) {
       const start = counter.total;
+      const programsBefore = counter.programs;
       const names = counter.snapshot();
       updateSteps = 0;
       const m = await trainer.step();
@@ -64,6 +75,7 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
         const update = counter.total - atRollout;
         kernels.push({
           iteration: rollout + update,
+          programs: counter.programs - programsBefore,
           rollout,
           update,
           perSample: rollout / m['completions/max_length'],
@@ -97,11 +109,14 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
   const iterationMs = median(runs.map((m) => m['time/iteration_ms']));
   const result = {
     backend,
+    ...(adapter ? { gpu_adapter: `${adapter.vendor} ${adapter.architecture}` } : {}),
     kernels_per_iteration: median(kernels.map((k) => k.iteration)),
     kernels_rollout: median(kernels.map((k) => k.rollout)),
     kernels_update: median(kernels.map((k) => k.update)),
     kernels_per_sampling_step: round(median(kernels.map((k) => k.perSample))),
     kernels_per_update_step: round(median(kernels.map((k) => k.perUpdateStep))),
+    // WebGPU only (through Dawn): the dispatches those kernels ran, which is what pays the fixed cost.
+    ...(backend === 'webgpu' ? { gpu_programs_per_iteration: median(kernels.map((k) => k.programs)) } : {}),
     top_kernels_first_iteration: Object.fromEntries(top),
     peak_tensor_mb: round(peak.bytes / 2 ** 20, 2),
     peak_tensor_mb_above_start: round(peak.aboveStart / 2 ** 20, 2),

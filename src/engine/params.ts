@@ -151,7 +151,7 @@ export const PARAMS = {
     options: BACKENDS,
     live: false,
     group: 'run',
-    doc: 'tfjs backend; auto times a short warm-up on each backend the browser offers and keeps the fastest, remembered per browser (in Node: wasm, else cpu).',
+    doc: 'tfjs backend; auto times a short warm-up on each backend the browser offers and keeps the fastest, remembered per browser, model size and batch (in Node: wasm, else cpu).',
   }),
 
   // Live: take effect at the next iteration.

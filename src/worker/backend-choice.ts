@@ -3,10 +3,11 @@
  * the bookkeeping, apart from the browser probes (backend.ts) so it can be tested in Node.
  *
  *   auto, with a timer: every GPU-or-wasm backend that starts runs the same short warm-up
- *           (backend-measure.ts) and the fastest wins; the choice is remembered per browser
- *           and model size, so the next visit starts at once. Why: a real GPU is not always
- *           the fastest for a model this small (an H100 through WebGPU ran the default
- *           iteration 6× slower than wasm on the same machine), so the order cannot be fixed;
+ *           (backend-measure.ts) and the fastest wins; the choice is remembered per browser,
+ *           model size and batch (choiceKey), so the next visit starts at once. Why: on a real
+ *           GPU the winner depends on the work each dispatch carries. On an H100 through
+ *           WebGPU the default iteration (base, batch 64) ran 3× slower than wasm on the same
+ *           machine, while `large` and a batch of 256 ran more than 2× faster (README, Speed);
  *   auto, without a timer: webgpu → webgl → wasm → cpu, the first that starts;
  *   forced: that one, whatever it runs on; if it fails, the auto order without it, flagged
  *           as a fallback so the page can say the student is not getting what the link asked for.
@@ -52,6 +53,12 @@ export function parseSavedChoice(value: unknown): SavedChoice | null {
   if (measured.length !== v.measured.length || !measured.some((m) => m.name === v.name)) return null;
   return { name: v.name, measured: measured.map((m) => ({ name: m.name, ms: m.ms })) };
 }
+
+/**
+ * What a remembered choice is keyed by: the two settings that change the work per GPU dispatch
+ * by an order of magnitude, and with it which backend wins. The task's shape matters far less.
+ */
+export const choiceKey = (config: { model: string; batch: number }): string => `model:${config.model} batch:${config.batch}`;
 
 export interface Measuring {
   /** Runs the warm-up on the backend just started; its time in ms. */

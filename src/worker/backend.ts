@@ -11,7 +11,7 @@ import { installWasmKernels, labKernelsLoaded } from '../engine/wasm-kernels';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { chooseBackend, type Attempt, type BackendRequest, type ChoiceStore, type Measuring } from './backend-choice';
+import { chooseBackend, choiceKey, type Attempt, type BackendRequest, type ChoiceStore, type Measuring } from './backend-choice';
 import { measureWarmup } from './backend-measure';
 import type { Config } from '../engine/params';
 import type { BackendInfo, BackendName } from './protocol';
@@ -47,8 +47,8 @@ export interface SelectedBackend {
 
 /**
  * Starts the backend for a run. With `auto`, each backend that starts times a warm-up of the
- * run's model (backend-measure.ts) and the fastest wins, remembered per model size in this
- * browser's IndexedDB (a worker has no localStorage) so the next visit skips the timing.
+ * run's model (backend-measure.ts) and the fastest wins, remembered per model size and batch in
+ * this browser's IndexedDB (a worker has no localStorage) so the next visit skips the timing.
  */
 export async function selectBackend(
   requested: BackendRequest,
@@ -56,7 +56,7 @@ export async function selectBackend(
   config?: Pick<Config, 'task' | 'model' | 'batch' | 'minibatches'>,
 ): Promise<SelectedBackend> {
   const measuring: Measuring | undefined = config && {
-    key: `model:${config.model}`,
+    key: choiceKey(config),
     store: indexedDbStore(),
     time: (name) => {
       progress(`Timing a warm-up of the model on ${name} (once per browser, to pick the fastest backend)…`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, parseSavedChoice, type Attempt, type ChoiceStore } from '../../src/worker/backend-choice';
+import { chooseBackend, choiceKey, parseSavedChoice, type Attempt, type ChoiceStore } from '../../src/worker/backend-choice';
 import type { BackendName } from '../../src/worker/protocol';
 
 /** A browser where the listed backends start and the others fail with a reason naming them. */
@@ -73,8 +73,11 @@ function measuring(times: Partial<Record<BackendName, number>>, saved: Map<strin
     if (ms === undefined) throw new Error(`${name} ran out of memory`);
     return ms;
   };
-  return { timed, saved, m: { time, store, key: 'model:base' } };
+  return { timed, saved, m: { time, store, key: BASE_64 } };
 }
+
+/** Where the default run's choice is remembered. */
+const BASE_64 = choiceKey({ model: 'base', batch: 64 });
 
 describe('auto by measurement', () => {
   it('times each backend that starts, keeps the fastest, says what each measured, and remembers it', async () => {
@@ -92,7 +95,7 @@ describe('auto by measurement', () => {
       { name: 'webgl', reason: 'warm-up 640 ms measured now, slower than wasm' },
       { name: 'cpu', reason: 'not needed: wasm was measured faster than cpu can be' },
     ]);
-    expect(t.saved.get('model:base')).toEqual({
+    expect(t.saved.get(BASE_64)).toEqual({
       name: 'wasm',
       measured: [
         { name: 'webgpu', ms: 1903 },
@@ -113,7 +116,7 @@ describe('auto by measurement', () => {
     const b = browser(['webgpu', 'webgl', 'wasm', 'cpu']);
     const earlier = new Map<string, unknown>([
       [
-        'model:base',
+        BASE_64,
         {
           name: 'webgl',
           measured: [
@@ -134,18 +137,32 @@ describe('auto by measurement', () => {
   });
 
   it('measures again when the remembered backend no longer starts, or the record is not a choice', async () => {
-    const gone = new Map<string, unknown>([['model:base', { name: 'webgpu', measured: [{ name: 'webgpu', ms: 5 }] }]]);
+    const gone = new Map<string, unknown>([[BASE_64, { name: 'webgpu', measured: [{ name: 'webgpu', ms: 5 }] }]]);
     const b = browser(['webgl', 'wasm']);
     const t = measuring({ webgl: 70, wasm: 60 }, gone);
     const info = await chooseBackend('auto', b.probe, t.m);
     expect(info.name).toBe('wasm');
     expect(t.timed).toEqual(['webgl', 'wasm']);
     expect(info.skipped[0]).toEqual({ name: 'webgpu', reason: 'chosen on an earlier visit but no longer starts: no webgpu' });
-    expect((t.saved.get('model:base') as { name: string }).name).toBe('wasm');
+    expect((t.saved.get(BASE_64) as { name: string }).name).toBe('wasm');
 
-    const junk = measuring({ wasm: 60 }, new Map([['model:base', { name: 'quantum', measured: 'fast' }]]));
+    const junk = measuring({ wasm: 60 }, new Map([[BASE_64, { name: 'quantum', measured: 'fast' }]]));
     expect((await chooseBackend('auto', browser(['wasm']).probe, junk.m)).name).toBe('wasm');
     expect(junk.timed).toEqual(['wasm']);
+  });
+
+  it('a choice is remembered per model size and batch: another batch or size is measured afresh', async () => {
+    // The real-GPU figures behind it: base at batch 64 ran fastest on wasm, at batch 256 on WebGPU.
+    const t = measuring({ webgpu: 340, wasm: 110 });
+    await chooseBackend('auto', browser(['webgpu', 'wasm']).probe, t.m);
+    const at256 = measuring({ webgpu: 300, wasm: 700 }, t.saved);
+    at256.m.key = choiceKey({ model: 'base', batch: 256 });
+    expect((await chooseBackend('auto', browser(['webgpu', 'wasm']).probe, at256.m)).name).toBe('webgpu');
+    expect(at256.timed).toEqual(['webgpu', 'wasm']);
+    expect(choiceKey({ model: 'large', batch: 64 })).not.toBe(BASE_64);
+    // Both choices stay remembered side by side.
+    expect((t.saved.get(BASE_64) as { name: string }).name).toBe('wasm');
+    expect((t.saved.get(at256.m.key) as { name: string }).name).toBe('webgpu');
   });
 
   it('a backend whose warm-up fails is passed over with the reason; with nothing measurable, cpu', async () => {

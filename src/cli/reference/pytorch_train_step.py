@@ -9,6 +9,8 @@ MLP 4·d with ReLU, untied output head, value head) on a 32-token vocabulary, a 
 sequences × 32 tokens with synthetic targets, the clipped surrogate (ε = 0.2) weighted 1/n per
 token, the clipped value loss (c_v = 0.1, clip 0.2), no KL and no entropy term, the gradient
 clipped to norm 1, one Adam step (lr 3e-4, ε 1e-7). Prints the median ms per step.
+`--device cuda` runs it on a GPU (eager, one small kernel launch per op, as tfjs's WebGPU dispatches),
+to set the lab's WebGPU figure beside it on the same machine.
 """
 import argparse
 import math
@@ -47,7 +49,7 @@ class Policy(nn.Module):
         self.register_buffer("mask", torch.full((TOKENS, TOKENS), float("-inf")).triu(1))
 
     def forward(self, tokens):
-        x = self.wte(tokens) + self.wpe(torch.arange(tokens.shape[1]))
+        x = self.wte(tokens) + self.wpe(torch.arange(tokens.shape[1], device=tokens.device))
         for block in self.blocks:
             x = block(x, self.mask)
         x = self.lnf(x)
@@ -59,16 +61,18 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="torch threads (tfjs wasm in Node runs one)")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda for a GPU")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    policy = Policy()
+    dev = torch.device(args.device)
+    policy = Policy().to(dev)
     optimizer = torch.optim.Adam(policy.parameters(), lr=3e-4, eps=1e-7)
     shape = (SEQUENCES, TOKENS)
     n = SEQUENCES * TOKENS
-    inputs, targets = torch.randint(0, VOCAB, shape), torch.randint(0, VOCAB, shape)
-    lp_old = -math.log(VOCAB) + 0.1 * torch.randn(shape)
-    advantages, returns, values_old = torch.randn(shape), torch.randn(shape), torch.randn(shape)
+    inputs, targets = torch.randint(0, VOCAB, shape, device=dev), torch.randint(0, VOCAB, shape, device=dev)
+    lp_old = -math.log(VOCAB) + 0.1 * torch.randn(shape, device=dev)
+    advantages, returns, values_old = (torch.randn(shape, device=dev) for _ in range(3))
     times = []
     for i in range(args.warmup + args.steps):
         t0 = time.perf_counter()
@@ -85,8 +89,10 @@ def main():
         nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
         optimizer.step()
         if i >= args.warmup:
+            if dev.type == "cuda":
+                torch.cuda.synchronize()  # launches are asynchronous: time the work, not the queueing
             times.append((time.perf_counter() - t0) * 1000)
-    print(f"torch {torch.__version__}, {args.threads} thread(s): train step 64x32 median {statistics.median(times):.1f} ms "
+    print(f"torch {torch.__version__} on {args.device}, {args.threads} thread(s): train step 64x32 median {statistics.median(times):.1f} ms "
           f"(min {min(times):.1f}, max {max(times):.1f}, {args.steps} steps)")
 
 
