@@ -33,10 +33,11 @@ async function installDawn(): Promise<void> {
     dawn = (await import(DAWN_PACKAGE)) as typeof dawn;
   } catch (e) {
     if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND')
-      throw new Error(`backend webgpu: Dawn's bindings did not load (${(e as Error).message})`);
+      throw new Error(`backend webgpu: Dawn's bindings did not load (${(e as Error).message})`, { cause: e });
     throw new Error(
       'backend webgpu needs navigator.gpu, which Node does not have; Dawn gives it one after ' +
         '`npm install --no-save webgpu@0.6.2`. In Node use wasm or cpu',
+      { cause: e },
     );
   }
   // Dawn's GPUBufferUsage, GPUMapMode, … are globals in a browser, and tfjs reads them as such.
