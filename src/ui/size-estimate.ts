@@ -1,18 +1,35 @@
 /**
  * What the model picker says about each size on the backend in use. Before the run has timed
  * a few iterations it knows only each size's parameter count. Then the size in use shows its
- * measured seconds per iteration, and each other size an estimate: that time scaled by the
- * ratio of their FLOPs per iteration (engine/flops.ts). That assumes time grows with the
- * arithmetic alone; the fixed cost of each kernel dispatch (which weighs most at small sizes)
- * and how well the backend uses the machine at each size move the real time, which is why the
- * picker labels it an estimate. Measured on wasm in Node (sort, default config, README "Speed"):
- * base 85–93 ms, large 574 ms, 6–7× for 9.9× the FLOPs, so scaling from base overstates large by 1.5×.
+ * measured seconds per iteration, and each other size an estimate scaled from it.
+ *
+ * An iteration's time has two parts: a fixed cost per kernel dispatched, and the arithmetic.
+ * The first grows with the number of layers, the second with the FLOPs (engine/flops.ts), and
+ * which one dominates depends on the backend. Fitted to the README's measurements of base and
+ * large (Speed): on wasm about a third of base's time follows the kernels (base 85–111 ms, large
+ * 574–867 ms: 6–8× for 9.9× the FLOPs); on WebGPU on an H100 all of it does (342 and 388 ms, 1.1×).
+ * Scaling by FLOPs alone overstated large by 1.5× on wasm and 9× on that GPU.
  */
 import { iterationFlops } from '../engine/flops';
 import type { Config } from '../engine/params';
-import { parameterCount, SIZE_NAMES, type ModelSize } from '../engine/sizes';
+import { MODEL_SIZES, parameterCount, SIZE_NAMES, type ModelSize } from '../engine/sizes';
 import { TASKS } from '../engine/tasks';
+import type { BackendName } from '../worker/protocol';
 import type { HistoryRow } from './data/history';
+
+/**
+ * Share of an iteration's time that follows the kernel count rather than the FLOPs, per backend.
+ * wasm and webgpu are fitted (above). WebGL is taken to be like WebGPU (a GPU that waits on each
+ * draw); the cpu backend's plain loops make it arithmetic-bound.
+ */
+export const DISPATCH_SHARE: Record<BackendName, number> = { wasm: 0.35, webgpu: 1, webgl: 1, cpu: 0 };
+
+/**
+ * Kernels per iteration grow with the layers; the embedding, the output head, the loss and the
+ * optimizer add about one and a half layers' worth (counted: 1,732 kernels for base's 2 layers,
+ * 3,103–3,214 for large's 5).
+ */
+const kernelWeight = (size: ModelSize) => MODEL_SIZES[size].layers + 1.5;
 
 /** Above this many seconds per iteration a student waits on every step: the picker says "slow". */
 export const SLOW_SECONDS = 1;
@@ -40,14 +57,15 @@ export interface SizeHint {
   parameters: number;
   /** Seconds per iteration on the backend in use; null before any measurement. */
   seconds: number | null;
-  /** True for the size that was timed, false for a FLOPs-scaled estimate. */
+  /** True for the size that was timed, false for an estimate scaled from it. */
   measured: boolean;
   slow: boolean;
 }
 
-/** What the run measured: its config, its median ms per iteration, and the shape of its latest iteration. */
+/** What the run measured: its config and backend, its median ms per iteration, and the shape of its latest iteration. */
 export interface Timing {
   config: Config;
+  backend: BackendName;
   iterationMs: number;
   /** Sampling steps of the latest iteration (its longest completion) and the update epochs it ran. */
   steps: number;
@@ -69,7 +87,10 @@ export function sizeHints(task: Config['task'], timing: Timing | null): SizeHint
     const parameters = parameterCount(size, t.vocab.length, t.promptLength + t.maxCompletion);
     if (!usable || measuredFlops <= 0) return { size, parameters, seconds: null, measured: false, slow: false };
     const measured = size === usable.config.model;
-    const seconds = ((measured ? 1 : flopsOf(size) / measuredFlops) * usable.iterationMs) / 1000;
+    const share = DISPATCH_SHARE[usable.backend];
+    const ratio =
+      share * (kernelWeight(size) / kernelWeight(usable.config.model)) + (1 - share) * (flopsOf(size) / measuredFlops);
+    const seconds = ((measured ? 1 : ratio) * usable.iterationMs) / 1000;
     return { size, parameters, seconds, measured, slow: seconds > SLOW_SECONDS };
   });
 }

@@ -6,7 +6,7 @@ import { Rng } from '../../src/engine/rng';
 import { MODEL_SIZES, parameterCount, SIZE_NAMES } from '../../src/engine/sizes';
 import { TASKS } from '../../src/engine/tasks';
 import type { HistoryRow } from '../../src/ui/data/history';
-import { measuredIterationMs, sizeHints, SLOW_SECONDS, type Timing } from '../../src/ui/size-estimate';
+import { DISPATCH_SHARE, measuredIterationMs, sizeHints, SLOW_SECONDS, type Timing } from '../../src/ui/size-estimate';
 
 const row = (iter: number, ms: number | null): HistoryRow => ({ iter, from: iter, n: 1, 'time/iteration_ms': ms });
 
@@ -56,7 +56,8 @@ describe('measuredIterationMs', () => {
 
 describe('sizeHints', () => {
   const config = { ...defaultConfig('sort'), model: 'base' as const };
-  const timing: Timing = { config, iterationMs: 250, steps: 6, epochsRun: 2 };
+  const timing: Timing = { config, backend: 'wasm', iterationMs: 250, steps: 6, epochsRun: 2 };
+  const seconds = (t: Timing, size: string) => sizeHints('sort', t)!.find((h) => h.size === size)!.seconds!;
 
   it('gives parameter counts only, before any measurement', () => {
     const hints = sizeHints('sort', null)!;
@@ -68,8 +69,9 @@ describe('sizeHints', () => {
     }
   });
 
-  it('gives the measured size its own time and scales the others by their FLOPs', () => {
-    const hints = sizeHints('sort', timing)!;
+  it('gives the measured size its own time; on the cpu backend the others scale by their FLOPs', () => {
+    const onCpu = { ...timing, backend: 'cpu' as const };
+    const hints = sizeHints('sort', onCpu)!;
     const base = hints.find((h) => h.size === 'base')!;
     expect(base.measured).toBe(true);
     expect(base.seconds).toBe(0.25);
@@ -79,16 +81,34 @@ describe('sizeHints', () => {
       expect(h.measured).toBe(false);
       expect(h.seconds).toBeCloseTo((0.25 * flops(size)) / flops('base'), 10);
     }
-    // Bigger models cost more.
-    const secs = hints.map((h) => h.seconds!);
-    expect(secs[0]!).toBeLessThan(secs[1]!);
-    expect(secs[1]!).toBeLessThan(secs[2]!);
+  });
+
+  it('estimates large from base close to what the README measured, on wasm and on a real GPU', () => {
+    // Measured (README, Speed): wasm 90 → 574 ms on this machine, 111 → 867 ms on the H100's host;
+    // WebGPU on the H100 342 → 388 ms, where scaling by FLOPs alone said about 3.4 s.
+    const large = (backend: Timing['backend'], iterationMs: number) => seconds({ ...timing, backend, iterationMs }, 'large');
+    expect(large('wasm', 90) / 0.574).toBeGreaterThan(0.85);
+    expect(large('wasm', 90) / 0.574).toBeLessThan(1.15);
+    expect(large('wasm', 111) / 0.867).toBeGreaterThan(0.85);
+    expect(large('wasm', 111) / 0.867).toBeLessThan(1.15);
+    expect(large('webgpu', 342) / 0.388).toBeLessThan(2);
+    expect(large('webgpu', 342)).toBeLessThan(SLOW_SECONDS);
+  });
+
+  it('bigger sizes cost more on every backend; a GPU bound by dispatches runs small as fast as base', () => {
+    for (const backend of Object.keys(DISPATCH_SHARE) as Timing['backend'][]) {
+      const t = { ...timing, backend };
+      expect(seconds(t, 'small')).toBeLessThanOrEqual(seconds(t, 'base'));
+      expect(seconds(t, 'base')).toBeLessThan(seconds(t, 'large'));
+    }
+    // small has base's two layers: on WebGPU only the layers count.
+    expect(seconds({ ...timing, backend: 'webgpu' }, 'small')).toBe(0.25);
   });
 
   it('marks as slow the sizes expected above SLOW_SECONDS per iteration', () => {
     const hints = sizeHints('sort', timing)!;
     for (const h of hints) expect(h.slow).toBe(h.seconds! > SLOW_SECONDS);
-    // At 250 ms for base, large (about ten times the FLOPs) is slow and small is not.
+    // On wasm at 250 ms for base, large (about ten times the FLOPs) is slow and small is not.
     expect(hints.find((h) => h.size === 'large')!.slow).toBe(true);
     expect(hints.find((h) => h.size === 'small')!.slow).toBe(false);
   });

@@ -1,7 +1,7 @@
 /**
  * Under the model picker: each size's parameter count and, once the run has timed a few
  * iterations, its seconds per iteration on the backend in use (measured for the size that
- * runs, scaled by FLOPs for the others: size-estimate.ts), with the slow ones marked.
+ * runs, estimated for the others from their kernels and FLOPs: size-estimate.ts), with the slow ones marked.
  */
 import { useLab } from '../store';
 import { measuredIterationMs, sizeHints, type Timing } from '../size-estimate';
@@ -17,7 +17,7 @@ export function SizeHints() {
   const iterationMs = useLab((s) => measuredIterationMs(s.rows));
   const timing: Timing | null =
     config && latest && backend && iterationMs !== null
-      ? { config, iterationMs, steps: latest['completions/max_length'], epochsRun: latest.epochs_run }
+      ? { config, backend, iterationMs, steps: latest['completions/max_length'], epochsRun: latest.epochs_run }
       : null;
   const hints = sizeHints(task, timing);
   if (!hints) return null;
@@ -26,7 +26,7 @@ export function SizeHints() {
     <div className="size-hints small" data-testid="size-hints">
       <span className="muted">
         {timedSize
-          ? `Seconds per iteration on ${backend}: measured for ${timedSize}; the others scaled by their FLOPs (an estimate: a bigger size often takes less, as fixed per-kernel costs weigh less in it).`
+          ? `Seconds per iteration on ${backend}: measured for ${timedSize}; the others estimated from it (a fixed cost per kernel, which grows with the layers, plus the arithmetic, which grows with the FLOPs).`
           : 'Parameters per size; times on this backend appear after a few iterations.'}
       </span>
       <ul>
