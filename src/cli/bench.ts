@@ -109,7 +109,7 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
   const iterationMs = median(runs.map((m) => m['time/iteration_ms']));
   const result = {
     backend,
-    ...(adapter ? { gpu_adapter: `${adapter.vendor} ${adapter.architecture}` } : {}),
+    ...(adapter ? { gpu_adapter: [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') } : {}),
     kernels_per_iteration: median(kernels.map((k) => k.iteration)),
     kernels_rollout: median(kernels.map((k) => k.rollout)),
     kernels_update: median(kernels.map((k) => k.update)),
