@@ -6,7 +6,7 @@
  *           (backend-measure.ts) and the fastest wins; the choice is remembered per browser,
  *           model size and batch (choiceKey), so the next visit starts at once. Why: on a real
  *           GPU the winner depends on the work each dispatch carries. On an H100 through
- *           WebGPU the default iteration (base, batch 64) ran 3× slower than wasm on the same
+ *           WebGPU the default iteration (base, batch 64) ran 2–3× slower than wasm on the same
  *           machine, while `large` and a batch of 256 ran more than 2× faster (README, Speed);
  *   auto, without a timer: webgpu → webgl → wasm → cpu, the first that starts;
  *   forced: that one, whatever it runs on; if it fails, the auto order without it, flagged
