@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { causalMask, type KVCache, type Transformer, type TransformerShape } from './model';
-import { attention, fusedMatMul } from './ops';
+import { fusedMatMul, selfAttention } from './ops';
 
 /** The paired LayerNorm as one kernel, where a backend registers it (gpu-kernels/): inputs x [N, 2D], g and b [2, D]; output y. */
 export const PAIRED_LAYER_NORM_KERNEL = 'LabPairedLayerNorm';
@@ -30,7 +30,7 @@ export type PairStep = {
   logits: tf.Tensor3D;
   /** [B] the policy's value estimates, or null when it has no value head (GRPO, REINFORCE). */
   values: tf.Tensor1D | null;
-  /** Keys and values per layer, [B, 2·heads, positions, head size] (the policy's heads first). */
+  /** The qkv rows per layer, [B, positions, 6D] (as the projection lays them out: q, k, v, each of 2·heads). */
   cache: KVCache;
 };
 
@@ -154,7 +154,6 @@ export class TransformerPair {
   /** Tokens [B·T] (ids) at positions pos0.. through both models, with the caches `past` (or none). */
   private run(tokens: Int32Array, B: number, T: number, pos0: number, past: KVCache | null): PairStep {
     const { vocabSize: V, dModel: D, heads: H, layers } = this.shape;
-    const hd = D / H;
     const N = B * T;
     const ids = tf.tensor1d(tokens, 'int32');
     const pos = tf.tensor1d(
@@ -164,18 +163,17 @@ export class TransformerPair {
     let x = tf.gather(this.get('wte'), ids).add(tf.gather(this.get('wpe'), pos)) as tf.Tensor2D;
     const cache: KVCache = [];
     for (let l = 0; l < layers; l++) {
-      // [B·T, 6D] → [B, T, 6H, hd] → [B, 6H, T, hd], split into q, k, v of 2H heads each.
-      const qkv = this.linear(this.layerNorm(x, `h${l}.ln1`), `h${l}.attn.wqkv`, `h${l}.attn.bqkv`)
-        .reshape([B, T, 6 * H, hd])
-        .transpose([0, 2, 1, 3]);
-      const [q, kNew, vNew] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      // Rows [B·T, 6D] of q, k and v, each with the policy's heads, then the reference's (2H heads).
+      const qkv = this.linear(this.layerNorm(x, `h${l}.ln1`), `h${l}.attn.wqkv`, `h${l}.attn.bqkv`);
       const prev = past?.[l];
-      const k = prev ? tf.concat([prev.k, kNew], 2) : kNew;
-      const v = prev ? tf.concat([prev.v, vNew], 2) : vNew;
-      cache.push({ k, v });
-      const y = attention(q, k, v, !prev && T > 1 ? this.mask(T) : null)
-        .transpose([0, 2, 1, 3])
-        .reshape([N, 2 * D]) as tf.Tensor2D;
+      const rows = (prev ? tf.concat([prev, qkv.reshape([B, T, 6 * D])], 1) : qkv.reshape([B, T, 6 * D])) as tf.Tensor3D;
+      cache.push(rows);
+      const S = rows.shape[1];
+      const y = selfAttention(
+        prev ? (rows.reshape([B * S, 6 * D]) as tf.Tensor2D) : qkv,
+        { batch: B, positions: S, queries: T, heads: 2 * H },
+        !prev && T > 1 ? this.mask(T) : null,
+      );
       x = x.add(this.linear(y, `h${l}.attn.wo`, `h${l}.attn.bo`));
       const hidden = this.linear(this.layerNorm(x, `h${l}.ln2`), `h${l}.mlp.w1`, `h${l}.mlp.b1`, 'relu');
       x = x.add(this.linear(hidden, `h${l}.mlp.w2`, `h${l}.mlp.b2`));

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import { addSame, attention, gatherRows, layerNorm, linear, tailRows, view } from './ops';
+import { addSame, gatherRows, layerNorm, linear, selfAttention, tailRows, view } from './ops';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -37,8 +37,11 @@ export type StepOutputs = {
   values: tf.Tensor1D | null; // [B]
 };
 
-/** Keys and values per layer, [B, heads, positions so far, head size]. Owned by the sampler. */
-export type KVCache = { k: tf.Tensor4D; v: tf.Tensor4D }[];
+/**
+ * Per layer, the qkv projection's rows of every position so far, [B, positions, 3·D] (a position's
+ * queries ride along: the attention reads keys and values from the same rows). Owned by the sampler.
+ */
+export type KVCache = tf.Tensor3D[];
 
 export interface PolicyModel {
   readonly kind: 'transformer' | 'table';
@@ -169,31 +172,33 @@ export class Transformer implements PolicyModel {
   }
 
   /**
-   * Causal self-attention of x [B*T, D] (positions past..past+T-1) over the cached
-   * positions plus its own; returns the output and this call's keys and values.
+   * Causal self-attention of x [B*T, D] (positions past..past+T-1) over the cached positions plus
+   * its own; returns the output and, when `keep`, the grown cache of qkv rows [B, positions, 3D].
    */
-  private attention(x: tf.Tensor2D, l: number, B: number, T: number, past: KVCache[number] | undefined) {
-    const { dModel: D, heads: H } = this.shape;
-    const hd = D / H;
-    // One matMul for q, k and v of all heads, then [B, T, 3H, hd] → [B, 3H, T, hd].
-    const qkv = view<tf.Tensor4D>(linear(x, this.w2(`h${l}.attn.wqkv`), this.w1(`h${l}.attn.bqkv`)), [B, T, 3 * H, hd]).transpose(
-      [0, 2, 1, 3],
-    );
-    const [q, kNew, vNew] = tf.split(qkv, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-    const k = past ? tf.concat([past.k, kNew], 2) : kNew;
-    const v = past ? tf.concat([past.v, vNew], 2) : vNew;
-    // With a cache the new positions are single steps (T = 1) and see everything: no mask.
-    const y = view<tf.Tensor2D>(
-      attention(q, k, v, !past && T > 1 ? this.mask(T) : null).transpose([0, 2, 1, 3]), // [B, T, H, hd]
-      [B * T, D],
-    );
-    const out = linear(y, this.w2(`h${l}.attn.wo`), this.w1(`h${l}.attn.bo`));
-    return { out, k, v };
+  private attention(x: tf.Tensor2D, l: number, B: number, T: number, past: tf.Tensor3D | undefined, keep: boolean) {
+    const { dModel: D, heads } = this.shape;
+    // One matMul for q, k and v of all heads; a step appends its row to the cache's.
+    const qkv = linear(x, this.w2(`h${l}.attn.wqkv`), this.w1(`h${l}.attn.bqkv`));
+    if (!past) {
+      const y = selfAttention(qkv, { batch: B, positions: T, queries: T, heads }, T > 1 ? this.mask(T) : null);
+      return { out: this.project(y, l), rows: keep ? (qkv.reshape([B, T, 3 * D]) as tf.Tensor3D) : null };
+    }
+    const rows = tf.concat([past, qkv.reshape([B, 1, 3 * D])], 1) as tf.Tensor3D;
+    const S = rows.shape[1];
+    // A step's new position (T = 1) sees every cached one: no mask.
+    const y = selfAttention(rows.reshape([B * S, 3 * D]), { batch: B, positions: S, queries: 1, heads }, null);
+    return { out: this.project(y, l), rows };
+  }
+
+  /** Attention's output projection. */
+  private project(y: tf.Tensor2D, l: number): tf.Tensor2D {
+    return linear(y, this.w2(`h${l}.attn.wo`), this.w1(`h${l}.attn.bo`));
   }
 
   /**
    * The trunk: embeddings and blocks over the tokens of B sequences of T, row by row ([B·T]), at
-   * positions pos0.., → [B*T, D] after the final LayerNorm.
+   * positions pos0.., after the positions in `cache` (an empty one to start a cache, null to keep
+   * none) → [B*T, D] after the final LayerNorm, and the grown cache.
    */
   private trunk(
     tokens: tf.Tensor1D,
@@ -210,8 +215,9 @@ export class Transformer implements PolicyModel {
     let x = addSame(gatherRows(this.w2('wte'), tokens), gatherRows(this.w2('wpe'), positions));
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
-      const a = this.attention(layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`)), l, B, T, cache?.[l]);
-      next.push({ k: a.k, v: a.v });
+      const ln1 = layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`));
+      const a = this.attention(ln1, l, B, T, cache?.[l], cache !== null);
+      if (a.rows) next.push(a.rows);
       x = addSame(x, a.out);
       // ReLU rather than GELU: fused into the matMul on every backend, and as good at this size.
       const hidden = linear(
@@ -247,7 +253,7 @@ export class Transformer implements PolicyModel {
   prefill(prompt: tf.Tensor2D) {
     const [B, P] = prompt.shape;
     const D = this.shape.dModel;
-    const { h, cache } = this.trunk(view(prompt, [B * P]), B, P, 0, null);
+    const { h, cache } = this.trunk(view(prompt, [B * P]), B, P, 0, []);
     const last = h
       .reshape([B, P, D])
       .slice([0, P - 1, 0], [B, 1, D])

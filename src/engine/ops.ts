@@ -226,6 +226,57 @@ export function layerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): tf.Te
 }
 
 /**
+ * The names of the lab's attention kernels (gpu-kernels/webgpu-attention.ts, WebGPU only). The
+ * forward pass reads q, k and v straight from the rows of the qkv projection and writes y in rows,
+ * so the transposes, splits, mask and softmax around the two products are not dispatched: outputs y
+ * and the probabilities p [B, H, T, S]. The backward pass takes dy, qkv and p and gives dqkv.
+ */
+export const ATTENTION_KERNEL = 'LabAttention';
+export const ATTENTION_GRAD_KERNEL = 'LabAttentionGrad';
+
+/** The sizes of a self-attention over qkv rows: B sequences of S positions, the last T of them querying, in `heads` heads. */
+export interface AttentionShape {
+  batch: number;
+  positions: number;
+  queries: number;
+  heads: number;
+}
+
+/**
+ * Causal multi-head self-attention over qkv [B·S, 3W] (each row a position's q, k and v of all
+ * heads, W = heads × head size): the last T positions of each sequence attend to every position
+ * up to their own; returns y [B·T, W]. T = S is a whole sequence (`mask` is then its causal mask
+ * [T, T]); T = 1 is a sampling step over a cache of rows (no mask: it sees every position).
+ * By the lab's kernels where the backend has them, else as the plain ops of `attention`.
+ */
+export function selfAttention(qkv: tf.Tensor2D, shape: AttentionShape, mask: tf.Tensor2D | null): tf.Tensor2D {
+  if (tf.getKernel(ATTENTION_KERNEL, tf.getBackend())) return attentionByKernel(qkv, shape);
+  const { batch: B, positions: S, queries: T, heads: H } = shape;
+  const W = qkv.shape[1] / 3;
+  // [B·S, 3W] → [B, S, 3H, hd] → [B, 3H, S, hd], split into q, k, v of H heads each.
+  const all = view<tf.Tensor4D>(qkv, [B, S, 3 * H, W / H]).transpose([0, 2, 1, 3]);
+  const [qAll, k, v] = tf.split(all, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  const q = T === S ? qAll : qAll.slice([0, 0, S - T, 0], [B, H, T, W / H]);
+  return view<tf.Tensor2D>(attention(q, k, v, mask).transpose([0, 2, 1, 3]), [B * T, W]);
+}
+
+/** `selfAttention` by the lab's kernels, with their backward pass as its gradient. */
+function attentionByKernel(qkv: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
+  const attrs = { ...shape };
+  const f = tf.customGrad((...args) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const [y, p] = tf.engine().runKernel(ATTENTION_KERNEL, { qkv: x }, attrs) as [tf.Tensor2D, tf.Tensor4D];
+    save([x, p!]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor, [xs, ps]: tf.Tensor[]) =>
+        tf.engine().runKernel(ATTENTION_GRAD_KERNEL, { dy, qkv: xs!, p: ps! }, attrs) as tf.Tensor2D,
+    };
+  });
+  return f(qkv) as tf.Tensor2D;
+}
+
+/**
  * Causal-or-not attention of q [B, H, T, hd] over k, v [B, H, S, hd] for all heads at once:
  * softmax(q·kᵀ/√hd + mask)·v, with `mask` [T, S] additive (or null). Batched products over
  * heads, and a hand-written gradient that keeps only q, k, v and the probabilities:

@@ -85,17 +85,13 @@ type Step = StepOutputs & { cache: KVCache };
 /** tf.tidy that keeps its outputs and cache (its types do not admit the null value head of the reference). */
 const tidyKeep = <S>(f: () => S): S => tf.tidy(f as () => tf.TensorContainer) as unknown as S;
 
-function disposeCache(cache: KVCache): void {
-  for (const { k, v } of cache) tf.dispose([k, v]);
-}
-
 /** Two transformers of one shape: one joined model, half the kernels per token (model-pair.ts). */
 function pairedStepper(policy: Transformer, reference: Transformer, prompts: Int32Array, n: number): Stepper {
   const pair = new TransformerPair(policy, reference);
   let s: PairStep = tidyKeep(() => pair.prefill(prompts, n));
   const free = (x: PairStep) => {
     tf.dispose([x.logits, ...(x.values ? [x.values] : [])]);
-    disposeCache(x.cache);
+    tf.dispose(x.cache);
   };
   return {
     get current() {
@@ -121,7 +117,7 @@ function separateStepper(policy: PolicyModel, reference: PolicyModel, prompts: I
   const stack = () => tf.tidy(() => tf.stack([pol.logits, ref.logits]) as tf.Tensor3D);
   const free = (x: Step) => {
     tf.dispose([x.logits, ...(x.values ? [x.values] : [])]);
-    disposeCache(x.cache);
+    tf.dispose(x.cache);
   };
   const promptTensor = tf.tensor2d(prompts, [n, P], 'int32');
   pol = tidyKeep(() => policy.prefill(promptTensor));

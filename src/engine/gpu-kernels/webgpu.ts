@@ -42,40 +42,41 @@ const perElement = (body: string) => `fn main(index : i32) {
   }
 }`;
 
+/** Each program's body (run as `main(index)` by runWgsl). */
 const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
   // Mean of each row of x [rows, D].
   lnMean: ({ d }) =>
-    perElement(`${sum('total', d, 'getX(index, j)')}
-    setOutputAtIndex(index, total / ${d}.0);`),
+    `${sum('total', d, 'getX(index, j)')}
+    setOutputAtIndex(index, total / ${d}.0);`,
   // 1/σ of each row: 1 / sqrt(mean((x − mean)²) + 1e-5).
   lnInv: ({ d }) =>
-    perElement(`let mean = getMean(index, 0);
+    `let mean = getMean(index, 0);
     ${sum('squares', d, '(getX(index, j) - mean) * (getX(index, j) - mean)')}
-    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`),
+    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`,
   lnXhat: () =>
-    perElement(`let rc = getCoordsFromIndex(index);
-    setOutputAtIndex(index, (getX(rc.x, rc.y) - getMean(rc.x, 0)) * getInv(rc.x, 0));`),
+    `let rc = getCoordsFromIndex(index);
+    setOutputAtIndex(index, (getX(rc.x, rc.y) - getMean(rc.x, 0)) * getInv(rc.x, 0));`,
   lnY: () =>
-    perElement(`let rc = getCoordsFromIndex(index);
-    setOutputAtIndex(index, getXhat(rc.x, rc.y) * getG(rc.y) + getB(rc.y));`),
+    `let rc = getCoordsFromIndex(index);
+    setOutputAtIndex(index, getXhat(rc.x, rc.y) * getG(rc.y) + getB(rc.y));`,
   // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
   lnRowSums: ({ d }) =>
-    perElement(`let rc = getCoordsFromIndex(index);
+    `let rc = getCoordsFromIndex(index);
     ${sum('total', d, 'getDy(rc.x, j) * getG(j) * select(getXhat(rc.x, j), 1.0, rc.y == 0)')}
-    setOutputAtIndex(index, total / ${d}.0);`),
+    setOutputAtIndex(index, total / ${d}.0);`,
   // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
   lnDx: () =>
-    perElement(`let rc = getCoordsFromIndex(index);
+    `let rc = getCoordsFromIndex(index);
     let dxhat = getDy(rc.x, rc.y) * getG(rc.y);
-    setOutputAtIndex(index, (dxhat - getSums(rc.x, 0) - getXhat(rc.x, rc.y) * getSums(rc.x, 1)) * getInv(rc.x, 0));`),
+    setOutputAtIndex(index, (dxhat - getSums(rc.x, 0) - getXhat(rc.x, rc.y) * getSums(rc.x, 1)) * getInv(rc.x, 0));`,
   // [dg, db]: Σ over rows of dy · x̂, then of dy.
   lnDgDb: ({ d, rows }) =>
-    perElement(`let c = select(index - ${d}, index, index < ${d});
+    `let c = select(index - ${d}, index, index < ${d});
     ${sum('total', rows, `getDy(j, c) * select(1.0, getXhat(j, c), index < ${d})`)}
-    setOutputAtIndex(index, total);`),
+    setOutputAtIndex(index, total);`,
   // Per row of x [N, 2D], each model's half's mean and 1/σ: [mean₀, 1/σ₀, mean₁, 1/σ₁].
   pairedStats: ({ d }) =>
-    perElement(`let rc = getCoordsFromIndex(index);
+    `let rc = getCoordsFromIndex(index);
     let o = rc.y / 2 * ${d};
     ${sum('total', d, 'getX(rc.x, o + j)')}
     let mean = total / ${d}.0;
@@ -84,39 +85,53 @@ const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
       return;
     }
     ${sum('squares', d, '(getX(rc.x, o + j) - mean) * (getX(rc.x, o + j) - mean)')}
-    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`),
+    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`,
   // Each half normalised with its own g, b [2, D].
   pairedY: ({ d }) =>
-    perElement(`let rc = getCoordsFromIndex(index);
+    `let rc = getCoordsFromIndex(index);
     let h = rc.y / ${d};
     let xhat = (getX(rc.x, rc.y) - getStats(rc.x, 2 * h)) * getStats(rc.x, 2 * h + 1);
-    setOutputAtIndex(index, xhat * getG(h, rc.y - h * ${d}) + getB(h, rc.y - h * ${d}));`),
-  adamM: () =>
-    perElement(`setOutputAtIndex(index, getM(index) * uniforms.beta1 + getG(index) * uniforms.scale * uniforms.oneMinusBeta1);`),
+    setOutputAtIndex(index, xhat * getG(h, rc.y - h * ${d}) + getB(h, rc.y - h * ${d}));`,
+  adamM: () => `setOutputAtIndex(index, getM(index) * uniforms.beta1 + getG(index) * uniforms.scale * uniforms.oneMinusBeta1);`,
   adamV: () =>
-    perElement(`let gs = getG(index) * uniforms.scale;
-    setOutputAtIndex(index, getV(index) * uniforms.beta2 + gs * gs * uniforms.oneMinusBeta2);`),
+    `let gs = getG(index) * uniforms.scale;
+    setOutputAtIndex(index, getV(index) * uniforms.beta2 + gs * gs * uniforms.oneMinusBeta2);`,
   adamP: () =>
-    perElement(`let denominator = sqrt(getV(index) / uniforms.oneMinusAcc2) + uniforms.epsilon;
-    setOutputAtIndex(index, getM(index) / uniforms.oneMinusAcc1 / denominator * uniforms.negLr + getP(index));`),
+    `let denominator = sqrt(getV(index) / uniforms.oneMinusAcc2) + uniforms.epsilon;
+    setOutputAtIndex(index, getM(index) / uniforms.oneMinusAcc1 / denominator * uniforms.negLr + getP(index));`,
 };
 
-const run: RunShader = ({ backend }, shader, inputs, shape, sizes, uniforms = {}) => {
+/**
+ * Runs WGSL `body` (its `main(index)`, once per output element) on `inputs` into a new float32
+ * tensor of `shape`. `key` names the program with every size baked into its source: tfjs compiles
+ * and caches one pipeline per key.
+ */
+export function runWgsl(
+  { backend }: Parameters<tf.KernelFunc>[0],
+  key: string,
+  body: string,
+  inputs: Record<string, tf.TensorInfo>,
+  shape: number[],
+  uniforms: Record<string, number> = {},
+): tf.TensorInfo {
   const size = shape.reduce((a, b) => a * b, 1);
   const names = Object.keys(uniforms);
   const program: WebGPUProgramLike = {
     variableNames: Object.keys(inputs),
     outputShape: shape,
-    shaderKey: `lab_${shader}_${sizes.d}_${sizes.rows}`,
+    shaderKey: `lab_${key}`,
     dispatchLayout: { x: shape.map((_, i) => i) },
     dispatch: [Math.ceil(size / WORKGROUP), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     size: true,
     ...(names.length > 0 && { uniforms: names.map((n) => `${n} : f32,`).join(' ') }),
-    getUserCode: () => SHADERS[shader](sizes),
+    getUserCode: () => perElement(body),
   };
   const values = Object.values(uniforms).map((v) => ({ type: 'float32' as const, data: [v] }));
   return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, Object.values(inputs), 'float32', values);
-};
+}
+
+const run: RunShader = (args, shader, inputs, shape, sizes, uniforms = {}) =>
+  runWgsl(args, `${shader}_${sizes.d}_${sizes.rows}`, SHADERS[shader](sizes), inputs, shape, uniforms);
 
 export const webgpuKernels = (): tf.KernelConfig[] => gpuKernels('webgpu', run);
