@@ -16,6 +16,12 @@ export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
   return tf.oneHot(ids, depth).cast('float32');
 }
 
+/**
+ * The lab's one-program gradient of `gatherRows` where a backend registers it (WebGPU,
+ * gpu-kernels/webgpu-gather-grad.ts): inputs dy [N, D] and ids [N], attribute vocab; output [V, D].
+ */
+export const GATHER_ROWS_GRAD_KERNEL = 'LabGatherRowsGrad';
+
 /** Rows `ids` of `table` [V, D] → [N, D]; gradient flows to `table`. */
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const vocab = table.shape[0];
@@ -26,7 +32,9 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     return {
       value: tf.gather(t, ids),
       gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) =>
-        tf.matMul(oneHotFloat(savedIds as tf.Tensor1D, vocab), dy, true, false),
+        tf.getKernel(GATHER_ROWS_GRAD_KERNEL, tf.getBackend())
+          ? (tf.engine().runKernel(GATHER_ROWS_GRAD_KERNEL, { dy, ids: savedIds! }, { vocab }) as tf.Tensor2D)
+          : tf.matMul(oneHotFloat(savedIds as tf.Tensor1D, vocab), dy, true, false),
     };
   });
   return f(table) as tf.Tensor2D;
@@ -105,9 +113,32 @@ export function select<T extends tf.Tensor>(condition: tf.Tensor, a: T, b: T): T
   return tf.engine().runKernel(tf.Select, { condition, t: a, e: b }) as T;
 }
 
-/** log softmax(logits / temperature) over the last axis. */
+/**
+ * log softmax over the last axis as one kernel where a backend registers it (WebGPU,
+ * gpu-kernels/webgpu-log-softmax.ts): input x, attribute scale (1/τ); output log softmax(x · scale).
+ */
+export const LOG_SOFTMAX_KERNEL = 'LabLogSoftmax';
+
+/**
+ * log softmax(logits / temperature) over the last axis. Where the lab's kernel runs it, the
+ * gradient is tfjs's for log softmax, dy − softmax · Σ dy, times 1/τ.
+ */
 export function logProbs<T extends tf.Tensor>(logits: T, temperature: number): T {
-  return tf.logSoftmax(temperature === 1 ? logits : logits.mul(1 / temperature)) as T;
+  if (!tf.getKernel(LOG_SOFTMAX_KERNEL, tf.getBackend()))
+    return tf.logSoftmax(temperature === 1 ? logits : logits.mul(1 / temperature)) as T;
+  const f = tf.customGrad((...args) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const value = tf.engine().runKernel(LOG_SOFTMAX_KERNEL, { x }, { scale: 1 / temperature }) as tf.Tensor;
+    save([value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, [lp]: tf.Tensor[]) => {
+        const dz = dy.sub(dy.sum(-1, true).mul(lp!.exp()));
+        return temperature === 1 ? dz : dz.mul(1 / temperature);
+      },
+    };
+  });
+  return f(logits) as T;
 }
 
 /**
@@ -167,7 +198,8 @@ export function linear(
 
 /**
  * The name of the lab's one-kernel LayerNorm forward pass (wasm-kernels/layer-norm.ts where wasm
- * SIMD runs, cpu-kernels.ts, gpu-kernels/ on WebGL and WebGPU), whose outputs are y, x̂ and 1/σ.
+ * SIMD runs, cpu-kernels.ts, gpu-kernels/ on WebGL and WebGPU), whose outputs are y, x̂ and 1/σ
+ * (on the GPU, x and its row statistics instead, which only the GPU's backward kernel reads).
  */
 export const LAYER_NORM_KERNEL = 'LabLayerNorm';
 /** Its backward pass as one kernel, where registered: inputs dy, x̂, 1/σ and g; outputs dx and [dg, db]. */

@@ -1,16 +1,28 @@
 /**
- * Registers the lab's GPU kernels (kernels.ts) for WebGL and WebGPU, and on WebGPU the buffer
- * copies that replace tfjs's programs for contiguous joins and cuts (webgpu-copies.ts). Registering is cheap and
- * touches no GPU: the programs compile when first run. Call once; calling again does nothing.
+ * Registers the lab's GPU kernels (kernels.ts) for WebGL and WebGPU, and on WebGPU its own
+ * programs for attention, log softmax and the embeddings' gradient, and the routes in front of
+ * tfjs's kernels (buffer copies for contiguous joins and cuts, one program for column sums).
+ * Registering is cheap and touches no GPU: the programs compile when first run. Call once the
+ * backends are imported; calling again does nothing.
  */
 import * as tf from '@tensorflow/tfjs';
 import { webglKernels } from './webgl';
 import { webgpuKernels } from './webgpu';
 import { webgpuAttentionKernels } from './webgpu-attention';
-import { installWebGPUCopies } from './webgpu-copies';
+import { COPY_ROUTES } from './webgpu-copies';
+import { webgpuGatherRowsGradKernel } from './webgpu-gather-grad';
+import { webgpuLogSoftmaxKernel } from './webgpu-log-softmax';
+import { installWebGPURoutes } from './webgpu-routes';
+import { SUM_ROUTES } from './webgpu-sum';
 
 export function installGpuKernels(): void {
-  for (const config of [...webglKernels(), ...webgpuKernels(), ...webgpuAttentionKernels()])
-    if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
-  installWebGPUCopies();
+  const configs = [
+    ...webglKernels(),
+    ...webgpuKernels(),
+    ...webgpuAttentionKernels(),
+    webgpuLogSoftmaxKernel(),
+    webgpuGatherRowsGradKernel(),
+  ];
+  for (const config of configs) if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
+  installWebGPURoutes({ ...COPY_ROUTES, ...SUM_ROUTES });
 }

@@ -9,7 +9,7 @@
  * each row's sums (the mean and 1/σ; the two means of the backward pass), then one per output that
  * reads them, elementwise. No row is summed again per element: every program does work in
  * proportion to its input, which matters on a software GPU and on a small one alike. LayerNorm's
- * forward pass is four programs (mean, 1/σ, x̂, y), its backward pass three (row sums, dx,
+ * forward pass is two programs (the row statistics, y), its backward pass three (row sums, dx,
  * [dg, db]), the paired LayerNorm two and Adam three (m′, v′, the weights).
  *
  * webgl.ts and webgpu.ts hold the same programs in GLSL and WGSL; this file says which run, with
@@ -24,18 +24,7 @@ import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../ops';
 
 /** The programs of webgl.ts and webgpu.ts. */
 export type ShaderName =
-  | 'lnMean'
-  | 'lnInv'
-  | 'lnXhat'
-  | 'lnY'
-  | 'lnRowSums'
-  | 'lnDx'
-  | 'lnDgDb'
-  | 'pairedStats'
-  | 'pairedY'
-  | 'adamM'
-  | 'adamV'
-  | 'adamP';
+  'lnStats' | 'lnY' | 'lnRowSums' | 'lnDx' | 'lnDgDb' | 'pairedStats' | 'pairedY' | 'adamM' | 'adamV' | 'adamP';
 
 /** Sizes baked into a program's source: the row width D and, for sums over rows, the row count. */
 export interface ShaderSizes {
@@ -69,25 +58,26 @@ function inputs<Names extends string[]>(args: KernelArgs, ...names: Names): { [K
 
 /** The kernels of one GPU backend, as tfjs registers them. */
 export function gpuKernels(backendName: string, run: RunShader): tf.KernelConfig[] {
+  // The forward pass saves x and its row statistics, not x̂ and 1/σ: x̂ would be one more program,
+  // and the backward programs recompute it per element from what they read anyway. The backward
+  // kernel, registered with it, gets them under the names the other backends' kernels use.
   const layerNorm = (args: KernelArgs) => {
     const [x, g, b] = inputs(args, 'x', 'g', 'b');
     const [rows, d] = x.shape as [number, number];
     const sizes = { d, rows };
-    const mean = run(args, 'lnMean', { x }, [rows, 1], sizes);
-    const inv = run(args, 'lnInv', { x, mean }, [rows, 1], sizes);
-    const xhat = run(args, 'lnXhat', { x, mean, inv }, [rows, d], sizes);
-    const y = run(args, 'lnY', { xhat, g, b }, [rows, d], sizes);
-    dispose(args, mean);
-    return [y, xhat, inv];
+    const stats = run(args, 'lnStats', { x }, [rows, 2], sizes);
+    const y = run(args, 'lnY', { x, stats, g, b }, [rows, d], sizes);
+    (args.backend as tf.KernelBackend).incRef(x.dataId);
+    return [y, { dataId: x.dataId, shape: x.shape, dtype: x.dtype }, stats];
   };
   const layerNormGrad = (args: KernelArgs) => {
-    const [dy, xhat, inv, g] = inputs(args, 'dy', 'xhat', 'inv', 'g');
-    const [rows, d] = xhat.shape as [number, number];
+    const [dy, x, stats, g] = inputs(args, 'dy', 'xhat', 'inv', 'g');
+    const [rows, d] = x.shape as [number, number];
     const sizes = { d, rows };
-    const sums = run(args, 'lnRowSums', { dy, xhat, g }, [rows, 2], sizes);
-    const dx = run(args, 'lnDx', { dy, xhat, inv, g, sums }, [rows, d], sizes);
+    const sums = run(args, 'lnRowSums', { dy, x, stats, g }, [rows, 2], sizes);
+    const dx = run(args, 'lnDx', { dy, x, stats, g, sums }, [rows, d], sizes);
     dispose(args, sums);
-    return [dx, run(args, 'lnDgDb', { dy, xhat }, [2 * d], sizes)];
+    return [dx, run(args, 'lnDgDb', { dy, x, stats }, [2 * d], sizes)];
   };
   const pairedLayerNorm = (args: KernelArgs) => {
     const [x, g, b] = inputs(args, 'x', 'g', 'b');

@@ -25,45 +25,40 @@ interface WebGLBackendLike {
 const sum = (name: string, n: number | string, term: string) =>
   `float ${name} = 0.0; for (int j = 0; j < ${n}; j++) { ${name} += ${term}; }`;
 
+/** x̂ at (row, col), from x and the row statistics [mean, 1/σ]. */
+const XHAT = (row: string, col: string) => `((getX(${row}, ${col}) - getStats(${row}, 0)) * getStats(${row}, 1))`;
+
 const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
-  // Mean of each row of x [rows, D].
-  lnMean: ({ d }) => `void main() {
-    int r = getOutputCoords()[0];
-    ${sum('total', d, 'getX(r, j)')}
-    setOutput(total / ${d}.0);
-  }`,
-  // 1/σ of each row: 1 / sqrt(mean((x − mean)²) + 1e-5).
-  lnInv: ({ d }) => `void main() {
-    int r = getOutputCoords()[0];
-    float mean = getMean(r, 0);
-    ${sum('squares', d, '(getX(r, j) - mean) * (getX(r, j) - mean)')}
-    setOutput(1.0 / sqrt(squares / ${d}.0 + 1e-5));
-  }`,
-  lnXhat: () => `void main() {
+  // Per row of x [rows, D], its mean (column 0) and 1/σ = 1 / sqrt(mean((x − mean)²) + 1e-5) (column 1).
+  lnStats: ({ d }) => `void main() {
     ivec2 rc = getOutputCoords();
-    setOutput((getX(rc.x, rc.y) - getMean(rc.x, 0)) * getInv(rc.x, 0));
+    ${sum('total', d, 'getX(rc.x, j)')}
+    float mean = total / ${d}.0;
+    if (rc.y == 0) { setOutput(mean); return; }
+    ${sum('squares', d, '(getX(rc.x, j) - mean) * (getX(rc.x, j) - mean)')}
+    setOutput(1.0 / sqrt(squares / ${d}.0 + 1e-5));
   }`,
   lnY: () => `void main() {
     ivec2 rc = getOutputCoords();
-    setOutput(getXhat(rc.x, rc.y) * getG(rc.y) + getB(rc.y));
+    setOutput(${XHAT('rc.x', 'rc.y')} * getG(rc.y) + getB(rc.y));
   }`,
   // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
   lnRowSums: ({ d }) => `void main() {
     ivec2 rc = getOutputCoords();
-    ${sum('total', d, 'getDy(rc.x, j) * getG(j) * (rc.y == 0 ? 1.0 : getXhat(rc.x, j))')}
+    ${sum('total', d, `getDy(rc.x, j) * getG(j) * (rc.y == 0 ? 1.0 : ${XHAT('rc.x', 'j')})`)}
     setOutput(total / ${d}.0);
   }`,
   // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
   lnDx: () => `void main() {
     ivec2 rc = getOutputCoords();
     float dxhat = getDy(rc.x, rc.y) * getG(rc.y);
-    setOutput((dxhat - getSums(rc.x, 0) - getXhat(rc.x, rc.y) * getSums(rc.x, 1)) * getInv(rc.x, 0));
+    setOutput((dxhat - getSums(rc.x, 0) - ${XHAT('rc.x', 'rc.y')} * getSums(rc.x, 1)) * getStats(rc.x, 1));
   }`,
   // [dg, db]: Σ over rows of dy · x̂, then of dy.
   lnDgDb: ({ d, rows }) => `void main() {
     int i = getOutputCoords();
     int c = i < ${d} ? i : i - ${d};
-    ${sum('total', rows, `getDy(j, c) * (i < ${d} ? getXhat(j, c) : 1.0)`)}
+    ${sum('total', rows, `getDy(j, c) * (i < ${d} ? ${XHAT('j', 'c')} : 1.0)`)}
     setOutput(total);
   }`,
   // Per row of x [N, 2D], each model's half's mean and 1/σ: [mean₀, 1/σ₀, mean₁, 1/σ₁].

@@ -15,6 +15,7 @@
  * test tests/e2e/gpu-kernels.test.ts checks every kernel here against the plain ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { KernelArgs, Route } from './webgpu-routes';
 
 /** The parts of tfjs's WebGPUBackend the copies use. */
 interface WebGPUBackendInternals {
@@ -90,16 +91,13 @@ function cutAlong(
   });
 }
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
 /** A kernel's tensor inputs in order (Concat and Pack take a list). */
 const listed = (inputs: KernelArgs['inputs']) => Object.values(inputs).filter((t): t is tf.TensorInfo => t !== undefined);
-
-type Route = (backend: WebGPUBackendInternals, args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | null;
 
 const normalAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
 /** Each kernel's copy route: null where the parts are not contiguous (tfjs's kernel runs instead). */
-const ROUTES: Record<string, Route> = {
+export const COPY_ROUTES: Record<string, Route<WebGPUBackendInternals>> = {
   Concat(backend, { inputs, attrs }) {
     const xs = listed(inputs).filter((t) => product(t.shape) > 0);
     const first = xs[0];
@@ -149,21 +147,3 @@ const ROUTES: Record<string, Route> = {
     return cutAlong(backend, x, axis, new Array<number>(x.shape[axis]!).fill(1), true);
   },
 };
-
-/** Marks tfjs's kernels already wrapped, so that installing twice wraps once. */
-const WRAPPED = Symbol('lab buffer copies');
-
-/** Puts the copy route in front of tfjs's WebGPU kernels (where that backend is registered). */
-export function installWebGPUCopies(): void {
-  for (const [name, route] of Object.entries(ROUTES)) {
-    const config = tf.getKernel(name, 'webgpu') as (tf.KernelConfig & { [WRAPPED]?: true }) | undefined;
-    if (!config || config[WRAPPED]) continue;
-    const original = config.kernelFunc;
-    tf.unregisterKernel(name, 'webgpu');
-    tf.registerKernel({
-      ...config,
-      [WRAPPED]: true,
-      kernelFunc: (args) => route(args.backend as unknown as WebGPUBackendInternals, args) ?? original(args),
-    } as tf.KernelConfig);
-  }
-}

@@ -35,6 +35,9 @@ const WORKGROUP = 64;
 const sum = (name: string, n: number | string, term: string) =>
   `var ${name} = 0.0; for (var j = 0; j < ${n}; j++) { ${name} += ${term}; }`;
 
+/** x̂ at (row, col), from x and the row statistics [mean, 1/σ]. */
+const XHAT = (row: string, col: string) => `((getX(${row}, ${col}) - getStats(${row}, 0)) * getStats(${row}, 1))`;
+
 /** `body` once per output element, with `index` its flat index. */
 const perElement = (body: string) => `fn main(index : i32) {
   if (index < uniforms.size) {
@@ -44,35 +47,31 @@ const perElement = (body: string) => `fn main(index : i32) {
 
 /** Each program's body (run as `main(index)` by runWgsl). */
 const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
-  // Mean of each row of x [rows, D].
-  lnMean: ({ d }) =>
-    `${sum('total', d, 'getX(index, j)')}
-    setOutputAtIndex(index, total / ${d}.0);`,
-  // 1/σ of each row: 1 / sqrt(mean((x − mean)²) + 1e-5).
-  lnInv: ({ d }) =>
-    `let mean = getMean(index, 0);
-    ${sum('squares', d, '(getX(index, j) - mean) * (getX(index, j) - mean)')}
-    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`,
-  lnXhat: () =>
+  // Per row of x [rows, D], its mean (column 0) and 1/σ = 1 / sqrt(mean((x − mean)²) + 1e-5) (column 1).
+  lnStats: ({ d }) =>
     `let rc = getCoordsFromIndex(index);
-    setOutputAtIndex(index, (getX(rc.x, rc.y) - getMean(rc.x, 0)) * getInv(rc.x, 0));`,
+    ${sum('total', d, 'getX(rc.x, j)')}
+    let mean = total / ${d}.0;
+    if (rc.y == 0) { setOutputAtIndex(index, mean); return; }
+    ${sum('squares', d, '(getX(rc.x, j) - mean) * (getX(rc.x, j) - mean)')}
+    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`,
   lnY: () =>
     `let rc = getCoordsFromIndex(index);
-    setOutputAtIndex(index, getXhat(rc.x, rc.y) * getG(rc.y) + getB(rc.y));`,
+    setOutputAtIndex(index, ${XHAT('rc.x', 'rc.y')} * getG(rc.y) + getB(rc.y));`,
   // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
   lnRowSums: ({ d }) =>
     `let rc = getCoordsFromIndex(index);
-    ${sum('total', d, 'getDy(rc.x, j) * getG(j) * select(getXhat(rc.x, j), 1.0, rc.y == 0)')}
+    ${sum('total', d, `getDy(rc.x, j) * getG(j) * select(${XHAT('rc.x', 'j')}, 1.0, rc.y == 0)`)}
     setOutputAtIndex(index, total / ${d}.0);`,
   // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
   lnDx: () =>
     `let rc = getCoordsFromIndex(index);
     let dxhat = getDy(rc.x, rc.y) * getG(rc.y);
-    setOutputAtIndex(index, (dxhat - getSums(rc.x, 0) - getXhat(rc.x, rc.y) * getSums(rc.x, 1)) * getInv(rc.x, 0));`,
+    setOutputAtIndex(index, (dxhat - getSums(rc.x, 0) - ${XHAT('rc.x', 'rc.y')} * getSums(rc.x, 1)) * getStats(rc.x, 1));`,
   // [dg, db]: Σ over rows of dy · x̂, then of dy.
   lnDgDb: ({ d, rows }) =>
     `let c = select(index - ${d}, index, index < ${d});
-    ${sum('total', rows, `getDy(j, c) * select(1.0, getXhat(j, c), index < ${d})`)}
+    ${sum('total', rows, `getDy(j, c) * select(1.0, ${XHAT('j', 'c')}, index < ${d})`)}
     setOutputAtIndex(index, total);`,
   // Per row of x [N, 2D], each model's half's mean and 1/σ: [mean₀, 1/σ₀, mean₁, 1/σ₁].
   pairedStats: ({ d }) =>
