@@ -3,7 +3,6 @@
  * sum over rows (every bias gradient in ops.ts `linear`) is a transpose and then a reduction: two
  * programs where one invocation per column can add its rows itself.
  */
-import type * as tf from '@tensorflow/tfjs';
 import { runWgsl } from './webgpu';
 import type { Route } from './webgpu-routes';
 
