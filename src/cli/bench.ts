@@ -55,6 +55,7 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
   const kernels: {
     iteration: number;
     programs: number;
+    copies: number;
     rollout: number;
     update: number;
     perSample: number;
@@ -66,6 +67,7 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
     for (let i = 0; i < warmup + iterations; i++) {
       const start = counter.total;
       const programsBefore = counter.programs;
+      const copiesBefore = counter.copies;
       const names = counter.snapshot();
       updateSteps = 0;
       const m = await trainer.step();
@@ -76,6 +78,7 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
         kernels.push({
           iteration: rollout + update,
           programs: counter.programs - programsBefore,
+          copies: counter.copies - copiesBefore,
           rollout,
           update,
           perSample: rollout / m['completions/max_length'],
@@ -115,8 +118,14 @@ async function benchBackend(backend: string, argv: string[], iterations: number,
     kernels_update: median(kernels.map((k) => k.update)),
     kernels_per_sampling_step: round(median(kernels.map((k) => k.perSample))),
     kernels_per_update_step: round(median(kernels.map((k) => k.perUpdateStep))),
-    // WebGPU only (through Dawn): the dispatches those kernels ran, which is what pays the fixed cost.
-    ...(backend === 'webgpu' ? { gpu_programs_per_iteration: median(kernels.map((k) => k.programs)) } : {}),
+    // WebGPU only (through Dawn): the dispatches those kernels ran, which is what pays the fixed cost,
+    // and the buffer copies that stand in for programs where a join or a cut is contiguous.
+    ...(backend === 'webgpu'
+      ? {
+          gpu_programs_per_iteration: median(kernels.map((k) => k.programs)),
+          gpu_buffer_copies_per_iteration: median(kernels.map((k) => k.copies)),
+        }
+      : {}),
     top_kernels_first_iteration: Object.fromEntries(top),
     peak_tensor_mb: round(peak.bytes / 2 ** 20, 2),
     peak_tensor_mb_above_start: round(peak.aboveStart / 2 ** 20, 2),

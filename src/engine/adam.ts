@@ -52,6 +52,13 @@ export class PackedAdam {
   /** First and second moments, flat over `variables` in order (created at the first step). */
   private m: tf.Variable | null = null;
   private v: tf.Variable | null = null;
+  /**
+   * The weights flat, as the last step left them (the flat path only), and the tensors it then
+   * assigned to the variables: while every variable still holds its own, the next step reads this
+   * vector instead of joining the weights again. An assignment from elsewhere (a restored
+   * checkpoint) gives a variable a new tensor, and the weights are joined afresh.
+   */
+  private flatWeights: { vector: tf.Tensor1D; assigned: tf.DataId[] } | null = null;
   /** β₁ᵗ and β₂ᵗ as tfjs keeps them: float32 scalars, multiplied by β after every step. */
   private accBeta1: number;
   private accBeta2: number;
@@ -125,15 +132,10 @@ export class PackedAdam {
         this.variables.forEach((x, i) => x.assign(weights[i]!));
         return;
       }
+      const p = this.currentFlatWeights();
       const [m, v, updated] = hasKernel(ADAM_FLAT_KERNEL)
-        ? (tf
-            .engine()
-            .runKernel(
-              ADAM_FLAT_KERNEL,
-              { m: this.m, v: this.v, g, p: tf.concat(this.variables.map(flat)) },
-              { ...attrs },
-            ) as tf.Tensor1D[])
-        : this.plainStep(g, attrs);
+        ? (tf.engine().runKernel(ADAM_FLAT_KERNEL, { m: this.m, v: this.v, g, p }, { ...attrs }) as tf.Tensor1D[])
+        : this.plainStep(g, p, attrs);
       this.m.assign(m!);
       this.v.assign(v!);
       const parts = tf.split(
@@ -141,26 +143,36 @@ export class PackedAdam {
         this.variables.map((x) => x.size),
       );
       this.variables.forEach((x, i) => x.assign(x.rank === 1 ? parts[i]! : parts[i]!.reshape(x.shape)));
+      this.flatWeights?.vector.dispose();
+      this.flatWeights = { vector: tf.keep(updated!), assigned: this.variables.map((x) => x.dataId) };
     });
     // The product of two float32 values is exact in a double, so one rounding matches tfjs's float32 mul.
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
   }
 
-  /** m′, v′ and the new flat weights as tfjs's Adam computes them, op for op. */
-  private plainStep(g: tf.Tensor1D, a: AdamAttrs): tf.Tensor1D[] {
+  /** The weights as one vector: the last step's, unless a variable was assigned since. */
+  private currentFlatWeights(): tf.Tensor1D {
+    const kept = this.flatWeights;
+    if (kept && this.variables.every((x, i) => x.dataId === kept.assigned[i])) return kept.vector;
+    return tf.concat(this.variables.map(flat)) as tf.Tensor1D;
+  }
+
+  /** m′, v′ and the new flat weights p′ as tfjs's Adam computes them, op for op. */
+  private plainStep(g: tf.Tensor1D, p: tf.Tensor1D, a: AdamAttrs): tf.Tensor1D[] {
     const gs = a.scale === 1 ? g : g.mul(a.scale);
     const m = this.m!.mul(a.beta1).add(gs.mul(a.oneMinusBeta1));
     const v = this.v!.mul(a.beta2).add(gs.square().mul(a.oneMinusBeta2));
     const mHat = m.div(a.oneMinusAcc1);
     const vHat = v.div(a.oneMinusAcc2);
     const step = mHat.div(vHat.sqrt().add(a.epsilon)).mul(a.negLr);
-    return [m, v, step.add(tf.concat(this.variables.map(flat)))] as tf.Tensor1D[];
+    return [m, v, step.add(p)] as tf.Tensor1D[];
   }
 
   dispose(): void {
     this.m?.dispose();
     this.v?.dispose();
-    this.m = this.v = null;
+    this.flatWeights?.vector.dispose();
+    this.m = this.v = this.flatWeights = null;
   }
 }

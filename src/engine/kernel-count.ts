@@ -7,6 +7,7 @@
  * its own reshape) are one dispatch, as they are for the engine.
  */
 import * as tf from '@tensorflow/tfjs';
+import { bufferCopies } from './gpu-kernels/webgpu-copies';
 
 /** The methods through which tfjs's GPU backends run every program they compile. */
 const PROGRAM_RUNNERS = ['runWebGLProgram', 'runWebGPUProgram'];
@@ -19,6 +20,7 @@ export class KernelCounter {
    * (gpu-kernels/), and WebGL adds one to unpack each packed input of an unpacked program.
    */
   programs = 0;
+  private readonly copiesAtStart = bufferCopies.count;
   readonly byName = new Map<string, number>();
   private readonly restore: (() => void)[] = [];
 
@@ -46,6 +48,11 @@ export class KernelCounter {
       };
       this.restore.push(() => (own ? (instance[method] = original) : delete instance[method]));
     }
+  }
+
+  /** Buffer copies made on WebGPU in place of programs (gpu-kernels/webgpu-copies.ts), since this counter was made. */
+  get copies(): number {
+    return bufferCopies.count - this.copiesAtStart;
   }
 
   /** The `n` most dispatched kernels since `since` (a snapshot from `snapshot()`), most first. */

@@ -12,9 +12,15 @@ import { klFromLogDiff, type KlEstimator } from './kl';
 import { LOSS_SCALARS } from './metrics';
 import { logProbs, oneHotFloat, pickColumns, select, view } from './ops';
 
+/** The two arms of the clipped surrogate: r·A and clip(r, 1 − ε_low, 1 + ε_high)·A. */
+function surrogateArms<T extends tf.Tensor>(ratio: T, adv: T, epsLow: number, epsHigh: number): { unclipped: T; clipped: T } {
+  return { unclipped: ratio.mul(adv) as T, clipped: ratio.clipByValue(1 - epsLow, 1 + epsHigh).mul(adv) as T };
+}
+
 /** L_t = min(r·A, clip(r, 1 − ε_low, 1 + ε_high)·A): the pessimistic clipped surrogate. */
 export function clippedSurrogate<T extends tf.Tensor>(ratio: T, adv: T, epsLow: number, epsHigh: number): T {
-  return tf.minimum(ratio.mul(adv), ratio.clipByValue(1 - epsLow, 1 + epsHigh).mul(adv)) as T;
+  const { unclipped, clipped } = surrogateArms(ratio, adv, epsLow, epsHigh);
+  return tf.minimum(unclipped, clipped) as T;
 }
 
 /** Σ w·x over [b, T]: with token weights, the mean over completion tokens (padding has weight 0). */
@@ -146,11 +152,13 @@ function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: Minibat
   const onTokens = (x: tf.Tensor2D) => select(mb.mask, x, zeros);
   const ratio = onTokens(lp.sub(mb.lpOld)).exp() as tf.Tensor2D;
   const A = mb.advantages;
-  const surrogate = s.clipped ? clippedSurrogate(ratio, A, s.epsLow, s.epsHigh) : ratio.mul(A);
+  // clippedSurrogate, with its arms kept for the gradient below.
+  const arms = s.clipped ? surrogateArms(ratio, A, s.epsLow, s.epsHigh) : null;
+  const surrogate = arms ? tf.minimum(arms.unclipped, arms.clipped) : ratio.mul(A);
   const policy = weightedSum(surrogate, mb.policyWeights).neg();
   // ∂L_policy/∂lp: tfjs's minimum sends the gradient to r·A where r·A ≤ clip(r)·A, and there clip(r) = r
   // unless r·A = clip(r)·A exactly; the clipped branch, where it wins, has r outside the range: no gradient.
-  const unclippedWins = s.clipped ? ratio.mul(A).lessEqual(ratio.clipByValue(1 - s.epsLow, 1 + s.epsHigh).mul(A)) : null;
+  const unclippedWins = arms ? arms.unclipped.lessEqual(arms.clipped) : null;
   const dPolicy = onTokens(
     mb.policyWeights
       .mul(A)

@@ -58,10 +58,21 @@ export function pairPays(backend: string): boolean {
   return backend === 'webgl' || backend === 'webgpu';
 }
 
-/** [[a, 0], [0, b]] for a, b [K, M]. */
-function blockDiagonal(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const z = tf.zerosLike(a);
-  return tf.concat([tf.concat([a, z], 1), tf.concat([z, b], 1)], 0);
+/**
+ * [[a, 0], [0, b]] for a, b [K, n·M], block by block in n groups of M columns: each group of a's
+ * columns is followed by M zero columns, and each of b's preceded by them. With n = 1 the block
+ * diagonal; with n = 3 the qkv projection, whose q, k and v each list the policy's heads, then the
+ * reference's. Padding each half is one kernel, and stacking the halves by rows joins two runs.
+ */
+function blockDiagonal(a: tf.Tensor2D, b: tf.Tensor2D, groups = 1): tf.Tensor2D {
+  const [K, N] = a.shape;
+  const M = N / groups;
+  const half = (t: tf.Tensor2D, zerosFirst: boolean) =>
+    t
+      .reshape([K, groups, M])
+      .pad([[0, 0], [0, 0], zerosFirst ? [M, 0] : [0, M]])
+      .reshape([K, 2 * N]);
+  return tf.concat([half(a, false), half(b, true)], 0) as tf.Tensor2D;
 }
 
 export class TransformerPair {
@@ -90,13 +101,11 @@ export class TransformerPair {
           joined = tf.concat([a, b], 1);
         } else if (name.endsWith('.attn.wqkv') || name.endsWith('.attn.bqkv')) {
           // Columns as [q_pol, q_ref, k_pol, k_ref, v_pol, v_ref]: q, k and v each list the policy's heads, then the reference's.
-          const axis = a.rank - 1;
-          const [qa, ka, va] = tf.split(a, 3, axis);
-          const [qb, kb, vb] = tf.split(b, 3, axis);
-          if (a.rank === 1) joined = tf.concat([qa!, qb!, ka!, kb!, va!, vb!]);
+          if (a.rank === 2) joined = blockDiagonal(a as tf.Tensor2D, b as tf.Tensor2D, 3);
           else {
-            const z = tf.zerosLike(qa!);
-            joined = tf.concat([tf.concat([qa!, z, ka!, z, va!, z], 1), tf.concat([z, qb!, z, kb!, z, vb!], 1)], 0);
+            const [qa, ka, va] = tf.split(a, 3);
+            const [qb, kb, vb] = tf.split(b, 3);
+            joined = tf.concat([qa!, qb!, ka!, kb!, va!, vb!]);
           }
         } else if (a.rank === 2) {
           joined = blockDiagonal(a as tf.Tensor2D, b as tf.Tensor2D);
@@ -111,7 +120,10 @@ export class TransformerPair {
       if (!vhead) return;
       // The final projection with the policy's value column appended: [2D, 2V + 1], bias [2V + 1].
       const head = this.w.get('head')!;
-      const valueColumn = tf.concat([vhead.w, tf.zeros([D, 1])], 0);
+      const valueColumn = vhead.w.pad([
+        [0, D],
+        [0, 0],
+      ]);
       this.w.set('head', tf.keep(tf.concat([head, valueColumn], 1)));
       this.w.set('head.b', tf.keep(tf.concat([tf.zeros([2 * this.shape.vocabSize]), vhead.b])));
       head.dispose();
@@ -172,7 +184,7 @@ export class TransformerPair {
       const y = selfAttention(
         prev ? (rows.reshape([B * S, 6 * D]) as tf.Tensor2D) : qkv,
         { batch: B, positions: S, queries: T, heads: 2 * H },
-        !prev && T > 1 ? this.mask(T) : null,
+        (n) => this.mask(n),
       );
       x = x.add(this.linear(y, `h${l}.attn.wo`, `h${l}.attn.bo`));
       const hidden = this.linear(this.layerNorm(x, `h${l}.ln2`), `h${l}.mlp.w1`, `h${l}.mlp.b1`, 'relu');

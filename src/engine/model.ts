@@ -180,13 +180,13 @@ export class Transformer implements PolicyModel {
     // One matMul for q, k and v of all heads; a step appends its row to the cache's.
     const qkv = linear(x, this.w2(`h${l}.attn.wqkv`), this.w1(`h${l}.attn.bqkv`));
     if (!past) {
-      const y = selfAttention(qkv, { batch: B, positions: T, queries: T, heads }, T > 1 ? this.mask(T) : null);
+      const y = selfAttention(qkv, { batch: B, positions: T, queries: T, heads }, (n) => this.mask(n));
       return { out: this.project(y, l), rows: keep ? (qkv.reshape([B, T, 3 * D]) as tf.Tensor3D) : null };
     }
     const rows = tf.concat([past, qkv.reshape([B, 1, 3 * D])], 1) as tf.Tensor3D;
     const S = rows.shape[1];
-    // A step's new position (T = 1) sees every cached one: no mask.
-    const y = selfAttention(rows.reshape([B * S, 3 * D]), { batch: B, positions: S, queries: 1, heads }, null);
+    // A step's new position (T = 1) sees every cached one.
+    const y = selfAttention(rows.reshape([B * S, 3 * D]), { batch: B, positions: S, queries: 1, heads }, (n) => this.mask(n));
     return { out: this.project(y, l), rows };
   }
 

@@ -277,19 +277,21 @@ export interface AttentionShape {
 /**
  * Causal multi-head self-attention over qkv [B·S, 3W] (each row a position's q, k and v of all
  * heads, W = heads × head size): the last T positions of each sequence attend to every position
- * up to their own; returns y [B·T, W]. T = S is a whole sequence (`mask` is then its causal mask
- * [T, T]); T = 1 is a sampling step over a cache of rows (no mask: it sees every position).
- * By the lab's kernels where the backend has them, else as the plain ops of `attention`.
+ * up to their own; returns y [B·T, W]. T = S is a whole sequence; T = 1 is a sampling step over a
+ * cache of rows, which sees every position. By the lab's kernels where the backend has them, else
+ * as the plain ops of `attention`, with the additive mask [T, T] that `causalMask` gives (asked for
+ * only there: the kernels bound their loops instead).
  */
-export function selfAttention(qkv: tf.Tensor2D, shape: AttentionShape, mask: tf.Tensor2D | null): tf.Tensor2D {
+export function selfAttention(qkv: tf.Tensor2D, shape: AttentionShape, causalMask: (n: number) => tf.Tensor2D): tf.Tensor2D {
   if (tf.getKernel(ATTENTION_KERNEL, tf.getBackend())) return attentionByKernel(qkv, shape);
   const { batch: B, positions: S, queries: T, heads: H } = shape;
+  if (T !== S && T !== 1) throw new Error(`selfAttention: ${T} queries of ${S} positions (the plain ops take all or one)`);
   const W = qkv.shape[1] / 3;
   // [B·S, 3W] → [B, S, 3H, hd] → [B, 3H, S, hd], split into q, k, v of H heads each.
   const all = view<tf.Tensor4D>(qkv, [B, S, 3 * H, W / H]).transpose([0, 2, 1, 3]);
   const [qAll, k, v] = tf.split(all, 3, 1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
   const q = T === S ? qAll : qAll.slice([0, 0, S - T, 0], [B, H, T, W / H]);
-  return view<tf.Tensor2D>(attention(q, k, v, mask).transpose([0, 2, 1, 3]), [B * T, W]);
+  return view<tf.Tensor2D>(attention(q, k, v, T > 1 ? causalMask(T) : null).transpose([0, 2, 1, 3]), [B * T, W]);
 }
 
 /** `selfAttention` by the lab's kernels, with their backward pass as its gradient. */
