@@ -10,7 +10,9 @@ import { PackedAdam } from '../../src/engine/adam';
 import { installGpuKernels } from '../../src/engine/gpu-kernels';
 import { PAIRED_LAYER_NORM_KERNEL } from '../../src/engine/model-pair';
 import { KernelCounter } from '../../src/engine/kernel-count';
-import { layerNorm } from '../../src/engine/ops';
+import { bufferCopies } from '../../src/engine/gpu-kernels/webgpu-copies';
+import { causalMask } from '../../src/engine/model';
+import { gatherRows, layerNorm, logProbs, selfAttention } from '../../src/engine/ops';
 import { Rng } from '../../src/engine/rng';
 
 export interface KernelCheck {
@@ -20,6 +22,8 @@ export interface KernelCheck {
   cpuKernels: string[];
   /** Tensors left behind by the checks on the GPU backend. */
   leaked: number;
+  /** Buffer copies made on the GPU backend (WebGPU's contiguous joins and cuts). */
+  copies: number;
   /** The WebGL version tfjs ran (WebGL only). */
   webglVersion: number | null;
 }
@@ -42,7 +46,76 @@ const R = 37;
 const D = 24;
 const SHAPES: number[][] = [[5, 7], [7], [3, 2, 4]];
 
-/** LayerNorm forward and backward, the paired LayerNorm and three Adam steps, on the backend in use. */
+/**
+ * Self-attention over qkv rows: a whole causal sequence with its gradient, and one query over a
+ * cache of positions (a sampling step). On WebGPU the lab's attention kernels, elsewhere plain ops.
+ */
+function attentionChecks(): Record<string, tf.Tensor> {
+  const [B, S, H, hd] = [3, 5, 2, 3];
+  const W = H * hd;
+  const qkv = tf.tensor2d(values(B * S * 3 * W, 20), [B * S, 3 * W]);
+  const dy = tf.tensor2d(values(B * S * W, 21), [B * S, W]);
+  const masks: tf.Tensor[] = [];
+  const mask = (n: number) => {
+    masks.push(causalMask(n));
+    return masks[masks.length - 1] as tf.Tensor2D;
+  };
+  const whole = { batch: B, positions: S, queries: S, heads: H };
+  const attn = selfAttention(qkv, whole, mask);
+  const dAttn = tf.grad((x: tf.Tensor) =>
+    selfAttention(x as tf.Tensor2D, whole, mask)
+      .mul(dy)
+      .sum(),
+  )(qkv);
+  const step = selfAttention(qkv, { batch: B, positions: S, queries: 1, heads: H }, mask);
+  tf.dispose(masks);
+  return { attn, dAttn, attnStep: step };
+}
+
+/** Row-wise ops: log softmax at a temperature with its gradient, the gather's gradient, column sums. */
+function rowChecks(): Record<string, tf.Tensor> {
+  const x = tf.tensor3d(values(2 * R * 11, 30), [2, R, 11]);
+  const dy = tf.tensor3d(values(2 * R * 11, 31), [2, R, 11]);
+  const logp = logProbs(x, 0.7);
+  const dLogp = tf.grad((t: tf.Tensor) => logProbs(t, 0.7).mul(dy).sum())(x);
+  const table = tf.tensor2d(values(9 * D, 32), [9, D]);
+  const ids = tf.tensor1d(
+    Array.from({ length: R }, (_, i) => (i * 7) % 9),
+    'int32',
+  );
+  const dRows = tf.tensor2d(values(R * D, 33), [R, D]);
+  const dTable = tf.grad((t: tf.Tensor) =>
+    gatherRows(t as tf.Tensor2D, ids)
+      .mul(dRows)
+      .sum(),
+  )(table);
+  return { logp, dLogp, dTable, columnSums: dRows.sum(0) };
+}
+
+/**
+ * Joins and cuts, contiguous (buffer copies on WebGPU) and not (tfjs's programs). Each input has
+ * over 1,000 entries and is made by a kernel, so that it lives on the device as the engine's tensors
+ * do: tfjs's WebGPU backend keeps smaller tensors made from values on the CPU, and cuts them there.
+ */
+function copyChecks(): Record<string, tf.Tensor> {
+  const onDevice = <T extends tf.Tensor>(t: T) => t.mul(1) as T;
+  const a = onDevice(tf.tensor2d(values(40 * 30, 40), [40, 30]));
+  const b = onDevice(tf.tensor2d(values(50 * 30, 41), [50, 30]));
+  const flat = onDevice(tf.tensor1d(values(1500, 42)));
+  const cube = onDevice(tf.tensor3d(values(6 * 50 * 4, 43), [6, 50, 4]));
+  const [s0, s1, s2] = tf.split(flat, [130, 1350, 20]);
+  const [u0, u1, ...rest] = tf.unstack(cube);
+  return {
+    concatRows: tf.concat([a, b], 0),
+    concatColumns: tf.concat([a, b.slice([0, 0], [40, 30])], 1),
+    split: tf.concat([s2!, s0!, s1!]).mul(2),
+    sliceRows: cube.slice([1, 0, 0], [4, 50, 4]).mul(2),
+    sliceInner: cube.slice([0, 1, 0], [6, 48, 4]).mul(2),
+    unstack: tf.stack([...rest, u0!, u1!]).mul(2),
+  };
+}
+
+/** LayerNorm forward and backward, the paired LayerNorm, attention, row-wise ops, joins and cuts, and three Adam steps, on the backend in use. */
 async function compute(): Promise<{ out: Arrays; kernels: string[] }> {
   const counter = new KernelCounter();
   const results = tf.tidy(() => {
@@ -66,7 +139,7 @@ async function compute(): Promise<{ out: Arrays; kernels: string[] }> {
       tf.getBackend() === 'cpu'
         ? tf.concat([half(0), half(1)], 1)
         : (tf.engine().runKernel(PAIRED_LAYER_NORM_KERNEL, { x: x2, g: g2, b: b2 }) as tf.Tensor);
-    return { y, dx: dx!, dg: dg!, db: db!, paired };
+    return { y, dx: dx!, dg: dg!, db: db!, paired, ...attentionChecks(), ...rowChecks(), ...copyChecks() };
   });
   // Adam, with a clip scale and a learning-rate change: PackedAdam runs the lab's kernel on the GPU,
   // tfjs's ops on this page's cpu (which tests/engine/adam.test.ts holds to tf.train.adam bit for bit).
@@ -108,8 +181,10 @@ window.checkGpuKernels = async (backend, webglVersion) => {
   const cpu = await compute();
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not start ${backend}`);
   const before = tf.memory().numTensors;
+  const copiesBefore = bufferCopies.count;
   const gpu = await compute();
   const leaked = tf.memory().numTensors - before;
+  const copies = bufferCopies.count - copiesBefore;
   const diff: KernelCheck['diff'] = {};
   for (const [k, want] of Object.entries(cpu.out)) {
     const got = gpu.out[k]!;
@@ -120,5 +195,5 @@ window.checkGpuKernels = async (backend, webglVersion) => {
     };
   }
   const ranVersion = backend === 'webgl' ? tf.env().getNumber('WEBGL_VERSION') : null;
-  return { diff, gpuKernels: gpu.kernels, cpuKernels: cpu.kernels, leaked, webglVersion: ranVersion };
+  return { diff, gpuKernels: gpu.kernels, cpuKernels: cpu.kernels, leaked, copies, webglVersion: ranVersion };
 };

@@ -1,7 +1,9 @@
 /**
  * The lab's GPU kernels (src/engine/gpu-kernels) compute what the plain ops compute: LayerNorm's
- * forward and backward passes, the paired sampler's LayerNorm and three Adam steps, on WebGL and
- * WebGPU (both over SwiftShader here) against the cpu backend's plain ops in the same page.
+ * forward and backward passes, the paired sampler's LayerNorm and three Adam steps on WebGL and
+ * WebGPU, and on WebGPU also attention (a whole sequence with its gradient, and a sampling step),
+ * log softmax with its gradient, the gather's gradient, column sums, and joins and cuts by buffer
+ * copies; each on SwiftShader here, against the cpu backend's plain ops in the same page.
  *
  * Tolerance 1e-5 relative to the largest value: the GPU sums a row in order where tfjs's
  * mean reduces it in its own order, so float32 rounding differs in the last bits (measured: a
@@ -16,6 +18,12 @@ import type { KernelCheck } from './gpu-kernels-page';
 
 const PAGE = fileURLToPath(new URL('./gpu-kernels-page.ts', import.meta.url));
 const TOLERANCE = 1e-5;
+/** Every quantity the page compares (gpu-kernels-page.ts). */
+const CHECKED = [
+  ...['y', 'dx', 'dg', 'db', 'paired', 'adam0', 'adam1', 'adam2'],
+  ...['attn', 'dAttn', 'attnStep', 'logp', 'dLogp', 'dTable', 'columnSums'],
+  ...['concatRows', 'concatColumns', 'split', 'sliceRows', 'sliceInner', 'unstack'],
+];
 
 async function check(backend: 'webgl' | 'webgpu', webglVersion?: 1 | 2): Promise<KernelCheck> {
   const bundle = await build({
@@ -50,7 +58,7 @@ describe("the lab's GPU kernels", () => {
     ['WebGPU', 'webgpu', undefined],
   ] as const)('on %s agree with the plain ops and replace them', async (_, backend, version) => {
     const result = await check(backend, version);
-    expect(Object.keys(result.diff).sort()).toEqual(['adam0', 'adam1', 'adam2', 'db', 'dg', 'dx', 'paired', 'y']);
+    expect(Object.keys(result.diff).sort()).toEqual([...CHECKED].sort());
     for (const [name, { err, scale }] of Object.entries(result.diff)) {
       expect(scale, name).toBeGreaterThan(0.1);
       expect(err, `${name} on ${backend}: ${err} against values up to ${scale}`).toBeLessThanOrEqual(TOLERANCE * scale);
@@ -60,6 +68,12 @@ describe("the lab's GPU kernels", () => {
       expect(result.gpuKernels).toContain(k);
     for (const k of ['Mean', 'Rsqrt', 'Sqrt']) expect(result.gpuKernels).not.toContain(k);
     expect(result.cpuKernels).toContain('Mean');
+    // WebGPU's own: attention, log softmax and the gather's gradient as the lab's kernels (their
+    // plain ops, softmax and one-hot, do not run), and contiguous joins and cuts as buffer copies.
+    const webgpuOnly = ['LabAttention', 'LabAttentionGrad', 'LabLogSoftmax', 'LabGatherRowsGrad'];
+    for (const k of webgpuOnly) expect(result.gpuKernels.includes(k), k).toBe(backend === 'webgpu');
+    for (const k of ['Softmax', 'OneHot']) expect(result.gpuKernels.includes(k), k).toBe(backend !== 'webgpu');
+    expect(result.copies > 0).toBe(backend === 'webgpu');
     expect(result.leaked).toBe(0);
     expect(result.webglVersion).toBe(version ?? null);
   });
