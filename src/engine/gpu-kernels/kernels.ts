@@ -7,10 +7,12 @@
  *
  * A GPU program of tfjs writes one output, so each kernel runs a few short programs: first one for
  * each row's sums (the mean and 1/σ; the two means of the backward pass), then one per output that
- * reads them, elementwise. No row is summed again per element: every program does work in
- * proportion to its input, which matters on a software GPU and on a small one alike. LayerNorm's
- * forward pass is two programs (the row statistics, y), its backward pass three (row sums, dx,
- * [dg, db]), the paired LayerNorm two and Adam three (m′, v′, the weights).
+ * reads them, elementwise. No row is summed again per element where the rows are many (training's
+ * [B·T, D]): those programs do work in proportion to their input, which matters on a software GPU
+ * and on a small one alike. LayerNorm's forward pass is two programs (the row statistics, y), its
+ * backward pass three (row sums, dx, [dg, db]) and Adam three (m′, v′, the weights). The paired
+ * LayerNorm, which normalises the sampler's few rows, is one program whose elements each sum their
+ * half-row: 2·D reads cost less than one more dispatch.
  *
  * webgl.ts and webgpu.ts hold the same programs in GLSL and WGSL; this file says which run, with
  * which inputs, for each kernel. The arithmetic is that of the plain ops in ops.ts, model-pair.ts
@@ -23,8 +25,7 @@ import { PAIRED_LAYER_NORM_KERNEL } from '../model-pair';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../ops';
 
 /** The programs of webgl.ts and webgpu.ts. */
-export type ShaderName =
-  'lnStats' | 'lnY' | 'lnRowSums' | 'lnDx' | 'lnDgDb' | 'pairedStats' | 'pairedY' | 'adamM' | 'adamV' | 'adamP';
+export type ShaderName = 'lnStats' | 'lnY' | 'lnRowSums' | 'lnDx' | 'lnDgDb' | 'pairedY' | 'adamM' | 'adamV' | 'adamP';
 
 /** Sizes baked into a program's source: the row width D and, for sums over rows, the row count. */
 export interface ShaderSizes {
@@ -83,10 +84,7 @@ export function gpuKernels(backendName: string, run: RunShader): tf.KernelConfig
     const [x, g, b] = inputs(args, 'x', 'g', 'b');
     const [rows, d2] = x.shape as [number, number];
     const sizes = { d: d2 / 2, rows };
-    const stats = run(args, 'pairedStats', { x }, [rows, 4], sizes);
-    const y = run(args, 'pairedY', { x, stats, g, b }, [rows, d2], sizes);
-    dispose(args, stats);
-    return y;
+    return run(args, 'pairedY', { x, g, b }, [rows, d2], sizes);
   };
   const adamFlat = (args: KernelArgs) => {
     const a = args.attrs as unknown as AdamAttrs;

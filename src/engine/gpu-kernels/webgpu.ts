@@ -73,24 +73,17 @@ const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
     `let c = select(index - ${d}, index, index < ${d});
     ${sum('total', rows, `getDy(j, c) * select(1.0, ${XHAT('j', 'c')}, index < ${d})`)}
     setOutputAtIndex(index, total);`,
-  // Per row of x [N, 2D], each model's half's mean and 1/σ: [mean₀, 1/σ₀, mean₁, 1/σ₁].
-  pairedStats: ({ d }) =>
-    `let rc = getCoordsFromIndex(index);
-    let o = rc.y / 2 * ${d};
-    ${sum('total', d, 'getX(rc.x, o + j)')}
-    let mean = total / ${d}.0;
-    if (rc.y == 0 || rc.y == 2) {
-      setOutputAtIndex(index, mean);
-      return;
-    }
-    ${sum('squares', d, '(getX(rc.x, o + j) - mean) * (getX(rc.x, o + j) - mean)')}
-    setOutputAtIndex(index, 1.0 / sqrt(squares / ${d}.0 + 1e-5));`,
-  // Each half normalised with its own g, b [2, D].
+  // Each half of a row of x [N, 2D] normalised with its own g, b [2, D]: the element sums its half
+  // itself (2·D reads; the sampler's rows are few, and a program costs more than that).
   pairedY: ({ d }) =>
     `let rc = getCoordsFromIndex(index);
     let h = rc.y / ${d};
-    let xhat = (getX(rc.x, rc.y) - getStats(rc.x, 2 * h)) * getStats(rc.x, 2 * h + 1);
-    setOutputAtIndex(index, xhat * getG(h, rc.y - h * ${d}) + getB(h, rc.y - h * ${d}));`,
+    let o = h * ${d};
+    ${sum('total', d, 'getX(rc.x, o + j)')}
+    let mean = total / ${d}.0;
+    ${sum('squares', d, '(getX(rc.x, o + j) - mean) * (getX(rc.x, o + j) - mean)')}
+    let xhat = (getX(rc.x, rc.y) - mean) * (1.0 / sqrt(squares / ${d}.0 + 1e-5));
+    setOutputAtIndex(index, xhat * getG(h, rc.y - o) + getB(h, rc.y - o));`,
   adamM: () => `setOutputAtIndex(index, getM(index) * uniforms.beta1 + getG(index) * uniforms.scale * uniforms.oneMinusBeta1);`,
   adamV: () =>
     `let gs = getG(index) * uniforms.scale;
