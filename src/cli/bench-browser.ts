@@ -33,7 +33,7 @@ declare global {
     /** Long tasks of the page's main thread, recorded by the bench from document start. */
     __benchLongTasks?: { start: number; duration: number }[];
     /** When each iteration's metrics reached the page, its mean reward and the kernels the worker dispatched. */
-    __benchIterations?: { at: number; reward: number; kernels: number; programs: number }[];
+    __benchIterations?: { at: number; reward: number; kernels: number; programs: number; copies: number }[];
   }
 }
 
@@ -68,6 +68,8 @@ export interface BrowserBenchResult {
   kernels_per_iteration: number;
   /** Median GPU programs those kernels ran per iteration (WebGL and WebGPU only: a kernel may run several). */
   gpu_programs_per_iteration?: number;
+  /** Median buffer copies that stood in for programs per iteration (WebGPU only: gpu-kernels/webgpu-copies.ts). */
+  gpu_buffer_copies_per_iteration?: number;
   first_iteration_ms: number;
   rollout_ms: number;
   update_ms: number;
@@ -131,6 +133,7 @@ async function benchBackend(
             reward: e.metrics['reward/mean'],
             kernels: e.kernels,
             programs: e.programs,
+            copies: e.copies,
           });
       });
       window.ppoLab!.send({ type: 'start' });
@@ -147,10 +150,11 @@ async function benchBackend(
       seen = await page.evaluate(() => window.ppoLab!.iterations().length);
       process.stderr.write(`${backend}: iteration ${Math.min(seen, total)}/${total}\n`);
     }
-    const { metrics, t1, longTasks, tokenBatches, kernels, programs } = await page.evaluate(() => ({
+    const { metrics, t1, longTasks, tokenBatches, kernels, programs, copies } = await page.evaluate(() => ({
       metrics: window.ppoLab!.iterations(),
       kernels: (window.__benchIterations ?? []).map((i) => i.kernels),
       programs: (window.__benchIterations ?? []).map((i) => i.programs),
+      copies: (window.__benchIterations ?? []).map((i) => i.copies),
       t1: performance.now(),
       longTasks: window.__benchLongTasks ?? [],
       tokenBatches: (window as Window & { __benchTokenBatches?: number }).__benchTokenBatches ?? 0,
@@ -168,6 +172,7 @@ async function benchBackend(
       ...(backend === 'webgl' || backend === 'webgpu'
         ? { gpu_programs_per_iteration: median(programs.slice(warmup, total)) }
         : {}),
+      ...(backend === 'webgpu' ? { gpu_buffer_copies_per_iteration: median(copies.slice(warmup, total)) } : {}),
       first_iteration_ms: round(metrics[0]!['time/iteration_ms']),
       rollout_ms: round(median(runs.map((m) => m['time/rollout_ms']))),
       update_ms: round(median(runs.map((m) => m['time/update_ms']))),

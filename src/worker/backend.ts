@@ -36,8 +36,11 @@ interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
 }
 
-/** What the status bar adds on WebGL and WebGPU, as it says on wasm which kernels run. */
-const GPU_KERNELS = "with the lab's GPU programs for LayerNorm and Adam";
+/** What the status bar adds on WebGL and WebGPU, as it says on wasm which kernels run (gpu-kernels/). */
+const GPU_KERNELS = {
+  webgl: "with the lab's GPU programs for LayerNorm and Adam",
+  webgpu: "with the lab's GPU programs for LayerNorm, attention and Adam",
+};
 
 export interface SelectedBackend {
   info: BackendInfo;
@@ -152,7 +155,7 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
     await import('@tensorflow/tfjs-backend-webgpu');
     installGpuKernels();
     if (!(await start('webgpu'))) return fail('the adapter exists but tfjs could not create a WebGPU device (see the console)');
-    return { ok: true, description: `WebGPU on ${name}${software ? ' (software)' : ''}, ${GPU_KERNELS}` };
+    return { ok: true, description: `WebGPU on ${name}${software ? ' (software)' : ''}, ${GPU_KERNELS.webgpu}` };
   },
 
   async webgl(chosenByUs) {
@@ -169,7 +172,7 @@ const PROBES: Record<BackendName, (chosenByUs: boolean) => Promise<Attempt>> = {
       renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
     }
     const float32 = tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE') ? '' : ', float16 textures only (less precise)';
-    return { ok: true, description: `WebGL ${version} on ${renderer}${float32}, ${GPU_KERNELS}` };
+    return { ok: true, description: `WebGL ${version} on ${renderer}${float32}, ${GPU_KERNELS.webgl}` };
   },
 
   async wasm() {

@@ -210,9 +210,18 @@ export type WorkerEvent =
    * `applied`: the live parameters that took effect at this iteration (empty when none);
    * `numTensors`: tfjs tensors alive in the worker after it (flat over a run unless something leaks);
    * `kernels`: tfjs kernels the worker dispatched during it (the browser bench's kernel count);
-   * `programs`: GPU programs those kernels ran (0 on wasm and cpu).
+   * `programs`: GPU programs those kernels ran (0 on wasm and cpu); `copies`: the buffer copies that
+   * stood in for programs (WebGPU only).
    */
-  | { type: 'iteration'; metrics: Metrics; applied: Partial<LiveParams>; numTensors: number; kernels: number; programs: number }
+  | {
+      type: 'iteration';
+      metrics: Metrics;
+      applied: Partial<LiveParams>;
+      numTensors: number;
+      kernels: number;
+      programs: number;
+      copies: number;
+    }
   | { type: 'params-queued'; params: Partial<LiveParams>; atIteration: number }
   /** A saved policy file (engine/policy-checkpoint.ts). */
   | { type: 'checkpoint'; bytes: ArrayBuffer; iteration: number; fileName: string }

@@ -189,6 +189,7 @@ export class TrainingSession {
       this.progressShown = false;
       const kernelsBefore = this.kernels?.total ?? 0;
       const programsBefore = this.kernels?.programs ?? 0;
+      const copiesBefore = this.kernels?.copies ?? 0;
       try {
         metrics = await trainer.step();
       } catch (e) {
@@ -213,7 +214,8 @@ export class TrainingSession {
       this.appliedAt.delete(metrics.iter);
       const kernels = (this.kernels?.total ?? 0) - kernelsBefore;
       const programs = (this.kernels?.programs ?? 0) - programsBefore;
-      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors, kernels, programs });
+      const copies = (this.kernels?.copies ?? 0) - copiesBefore;
+      this.outbox.event({ type: 'iteration', metrics, applied, numTensors: tf.memory().numTensors, kernels, programs, copies });
       if (this.progressShown) this.status('running');
       if (this.stepsLeft !== null && --this.stepsLeft <= 0) this.running = false;
     }

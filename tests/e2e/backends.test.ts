@@ -7,7 +7,7 @@ import type { BackendName } from '../../src/worker/protocol';
 import { errors, linkFor, openLab, TINY, waitForBackend, waitForIterations, waitForState } from './harness';
 
 const DESCRIPTION: Record<BackendName, RegExp> = {
-  webgpu: /^WebGPU on .*swiftshader.*, with the lab's GPU programs for LayerNorm and Adam$/i,
+  webgpu: /^WebGPU on .*swiftshader.*, with the lab's GPU programs for LayerNorm, attention and Adam$/i,
   webgl: /^WebGL 2 on .*SwiftShader.*, with the lab's GPU programs for LayerNorm and Adam$/,
   // The production build is minified: this also guards the threaded-wasm fix in vite.config.ts.
   wasm: /^WebAssembly, SIMD, multithreaded build/,

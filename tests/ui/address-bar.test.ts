@@ -39,6 +39,7 @@ describe('the address bar', () => {
       numTensors: 0,
       kernels: 0,
       programs: 0,
+      copies: 0,
     });
     const now = [...applied, { iteration: 12, params: { eps: 0.1 } }];
     expect(s.merged(now)).toEqual([...now, { iteration: 30, params: { eps: 0.3 } }]);

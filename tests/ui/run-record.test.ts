@@ -27,7 +27,7 @@ function iterate(r: RunRecord, iter: number): void {
   const events: WorkerEvent[] = [
     { type: 'rollout', iteration: iter, rollout },
     { type: 'minibatch', iteration: iter, data: pass },
-    { type: 'iteration', metrics: { iter } as Metrics, applied: {}, numTensors: 0, kernels: 0, programs: 0 },
+    { type: 'iteration', metrics: { iter } as Metrics, applied: {}, numTensors: 0, kernels: 0, programs: 0, copies: 0 },
   ];
   for (const e of events) r.take(e);
 }

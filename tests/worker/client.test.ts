@@ -239,7 +239,7 @@ describe('training client', () => {
     };
     current().emit(
       { type: 'rollout-token', iteration: 1, batch },
-      { type: 'iteration', metrics: { iter: 1 } as never, applied: {}, numTensors: 5, kernels: 0, programs: 0 },
+      { type: 'iteration', metrics: { iter: 1 } as never, applied: {}, numTensors: 5, kernels: 0, programs: 0, copies: 0 },
       { type: 'error', kind: 'nan', message: 'm', iteration: 2 },
     );
     expect(lab.backend()).toEqual(backend);
@@ -258,7 +258,15 @@ describe('training client', () => {
     const lab = installAutomation(client, {});
     current().emit(ready());
     for (let i = 1; i <= MAX_ITERATIONS + 10; i++)
-      current().emit({ type: 'iteration', metrics: { iter: i } as never, applied: {}, numTensors: 40, kernels: 0, programs: 0 });
+      current().emit({
+        type: 'iteration',
+        metrics: { iter: i } as never,
+        applied: {},
+        numTensors: 40,
+        kernels: 0,
+        programs: 0,
+        copies: 0,
+      });
     expect(lab.iterationCount()).toBe(MAX_ITERATIONS + 10);
     expect(lab.iterations()).toHaveLength(MAX_ITERATIONS);
     expect(lab.iterations()[0]).toEqual({ iter: 11 });
