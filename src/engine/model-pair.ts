@@ -18,7 +18,7 @@
  * float rounding may differ (the zero blocks add exact zeros, but the products sum in their own order).
  */
 import * as tf from '@tensorflow/tfjs';
-import { causalMask, type KVCache, type Transformer, type TransformerShape } from './model';
+import { causalMask, type Transformer, type TransformerShape } from './model';
 import { fusedMatMul, selfAttention } from './ops';
 
 /** The paired LayerNorm as one kernel, where a backend registers it (gpu-kernels/): inputs x [N, 2D], g and b [2, D]; output y. */
@@ -30,9 +30,15 @@ export type PairStep = {
   logits: tf.Tensor3D;
   /** [B] the policy's value estimates, or null when it has no value head (GRPO, REINFORCE). */
   values: tf.Tensor1D | null;
-  /** The qkv rows per layer, [B, positions, 6D] (as the projection lays them out: q, k, v, each of 2·heads). */
-  cache: KVCache;
+  cache: PairCache;
 };
+
+/**
+ * The pair's cache: per layer, the qkv projection's rows of every position so far, [B, positions,
+ * 6D] (q, k and v, each of both models' heads, as the projection lays them out). The lab's WebGPU
+ * attention reads keys and values from these rows where they lie; a step appends its own row.
+ */
+export type PairCache = tf.Tensor3D[];
 
 /** True when `a` and `b` can be paired: transformers of the same shape. */
 export function samePairShape(a: TransformerShape, b: TransformerShape): boolean {
@@ -164,7 +170,7 @@ export class TransformerPair {
   }
 
   /** Tokens [B·T] (ids) at positions pos0.. through both models, with the caches `past` (or none). */
-  private run(tokens: Int32Array, B: number, T: number, pos0: number, past: KVCache | null): PairStep {
+  private run(tokens: Int32Array, B: number, T: number, pos0: number, past: PairCache | null): PairStep {
     const { vocabSize: V, dModel: D, heads: H, layers } = this.shape;
     const N = B * T;
     const ids = tf.tensor1d(tokens, 'int32');
@@ -173,7 +179,7 @@ export class TransformerPair {
       'int32',
     );
     let x = tf.gather(this.get('wte'), ids).add(tf.gather(this.get('wpe'), pos)) as tf.Tensor2D;
-    const cache: KVCache = [];
+    const cache: PairCache = [];
     for (let l = 0; l < layers; l++) {
       // Rows [B·T, 6D] of q, k and v, each with the policy's heads, then the reference's (2H heads).
       const qkv = this.linear(this.layerNorm(x, `h${l}.ln1`), `h${l}.attn.wqkv`, `h${l}.attn.bqkv`);
@@ -214,7 +220,7 @@ export class TransformerPair {
   }
 
   /** Appends one token per sequence at position `pos`. */
-  step(tokens: Int32Array, pos: number, cache: KVCache): PairStep {
+  step(tokens: Int32Array, pos: number, cache: PairCache): PairStep {
     return this.run(tokens, tokens.length, 1, pos, cache);
   }
 

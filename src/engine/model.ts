@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import { addSame, gatherRows, layerNorm, linear, selfAttention, tailRows, view } from './ops';
+import { addSame, attention, gatherRows, layerNorm, linear, selfAttention, tailRows, view } from './ops';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -37,11 +37,8 @@ export type StepOutputs = {
   values: tf.Tensor1D | null; // [B]
 };
 
-/**
- * Per layer, the qkv projection's rows of every position so far, [B, positions, 3·D] (a position's
- * queries ride along: the attention reads keys and values from the same rows). Owned by the sampler.
- */
-export type KVCache = tf.Tensor3D[];
+/** Keys and values per layer, [B, heads, positions so far, head size]. Owned by the sampler. */
+export type KVCache = { k: tf.Tensor4D; v: tf.Tensor4D }[];
 
 export interface PolicyModel {
   readonly kind: 'transformer' | 'table';
@@ -173,21 +170,31 @@ export class Transformer implements PolicyModel {
 
   /**
    * Causal self-attention of x [B*T, D] (positions past..past+T-1) over the cached positions plus
-   * its own; returns the output and, when `keep`, the grown cache of qkv rows [B, positions, 3D].
+   * its own; returns the output and, when `keep`, the keys and values of every position so far.
    */
-  private attention(x: tf.Tensor2D, l: number, B: number, T: number, past: tf.Tensor3D | undefined, keep: boolean) {
-    const { dModel: D, heads } = this.shape;
-    // One matMul for q, k and v of all heads; a step appends its row to the cache's.
+  private attention(x: tf.Tensor2D, l: number, B: number, T: number, past: KVCache[number] | undefined, keep: boolean) {
+    const { dModel: D, heads: H } = this.shape;
+    // One matMul for q, k and v of all heads.
     const qkv = linear(x, this.w2(`h${l}.attn.wqkv`), this.w1(`h${l}.attn.bqkv`));
-    if (!past) {
-      const y = selfAttention(qkv, { batch: B, positions: T, queries: T, heads }, (n) => this.mask(n));
-      return { out: this.project(y, l), rows: keep ? (qkv.reshape([B, T, 3 * D]) as tf.Tensor3D) : null };
-    }
-    const rows = tf.concat([past, qkv.reshape([B, 1, 3 * D])], 1) as tf.Tensor3D;
-    const S = rows.shape[1];
-    // A step's new position (T = 1) sees every cached one.
-    const y = selfAttention(rows.reshape([B * S, 3 * D]), { batch: B, positions: S, queries: 1, heads }, (n) => this.mask(n));
-    return { out: this.project(y, l), rows };
+    // A whole sequence with nothing kept (training's forward pass): by the lab's kernels where the
+    // backend has them (ops.ts).
+    if (!keep)
+      return {
+        out: this.project(
+          selfAttention(qkv, { batch: B, positions: T, queries: T, heads: H }, (n) => this.mask(n)),
+          l,
+        ),
+      };
+    // Sampling keeps each head's keys and values, so a step transposes only its own: [B, T, 3H, hd] → [B, 3H, T, hd].
+    const [q, kNew, vNew] = tf.split(view<tf.Tensor4D>(qkv, [B, T, 3 * H, D / H]).transpose([0, 2, 1, 3]), 3, 1) as tf.Tensor4D[];
+    const k = past ? tf.concat([past.k, kNew!], 2) : kNew!;
+    const v = past ? tf.concat([past.v, vNew!], 2) : vNew!;
+    // With a cache the new positions are single steps (T = 1) and see everything: no mask.
+    const y = view<tf.Tensor2D>(
+      attention(q!, k, v, !past && T > 1 ? this.mask(T) : null).transpose([0, 2, 1, 3]), // [B, T, H, hd]
+      [B * T, D],
+    );
+    return { out: this.project(y, l), cache: { k, v } };
   }
 
   /** Attention's output projection. */
@@ -217,7 +224,7 @@ export class Transformer implements PolicyModel {
     for (let l = 0; l < this.shape.layers; l++) {
       const ln1 = layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`));
       const a = this.attention(ln1, l, B, T, cache?.[l], cache !== null);
-      if (a.rows) next.push(a.rows);
+      if (a.cache) next.push(a.cache);
       x = addSame(x, a.out);
       // ReLU rather than GELU: fused into the matMul on every backend, and as good at this size.
       const hidden = linear(

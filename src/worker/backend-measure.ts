@@ -32,7 +32,7 @@ export async function measureWarmup(config: Pick<Config, 'task' | 'model' | 'bat
   type Step = ReturnType<Transformer['prefill']>;
   // tf.tidy keeps what it returns; its types do not admit a step's nullable value head.
   const tidyStep = (f: () => Step) => tf.tidy(f as () => tf.TensorContainer) as unknown as Step;
-  const free = (s: Step) => tf.dispose([s.logits, ...(s.values ? [s.values] : []), ...s.cache]);
+  const free = (s: Step) => tf.dispose([s.logits, ...(s.values ? [s.values] : []), ...s.cache.flatMap(({ k, v }) => [k, v])]);
   const pass = async () => {
     let state = tidyStep(() => model.prefill(tf.zeros([B, P], 'int32')));
     for (let t = 0; t < SAMPLING_STEPS; t++) {
