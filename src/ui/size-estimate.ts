@@ -7,8 +7,9 @@
  * The first grows with the number of layers, the second with the FLOPs (engine/flops.ts), and
  * which one dominates depends on the backend. Fitted to the README's measurements of base and
  * large (Speed): on wasm about a third of base's time follows the kernels (base 85–111 ms, large
- * 574–867 ms: 6–8× for 9.9× the FLOPs); on WebGPU on an H100 all of it does (342 and 388 ms, 1.1×).
- * Scaling by FLOPs alone overstated large by 1.5× on wasm and 9× on that GPU.
+ * 574–867 ms: 6–8× for 9.9× the FLOPs); on WebGPU on an H100 all of it does (342 and 388 ms, 1.1×;
+ * with WebGPU's own kernels, on an H200, 88–101 and 139 ms, 1.4–1.6×). Scaling by FLOPs alone
+ * overstated large by 1.5× on wasm and 9× on that GPU.
  */
 import { iterationFlops } from '../engine/flops';
 import type { Config } from '../engine/params';
