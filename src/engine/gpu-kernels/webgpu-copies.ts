@@ -43,9 +43,14 @@ interface Run {
   size: number;
 }
 
-/** Whether the copy route can take these tensors: numbers only, and not all still on the CPU (tfjs keeps those there). */
+/**
+ * Whether the copy route can take these tensors: numbers of one dtype, none empty, and not all still
+ * on the CPU (tfjs keeps those there).
+ */
 function copyable(backend: WebGPUBackendInternals, tensors: tf.TensorInfo[]): boolean {
-  if (tensors.some((t) => t.dtype === 'string' || t.dtype === 'complex64' || product(t.shape) === 0)) return false;
+  const dtype = tensors[0]?.dtype;
+  if (dtype === undefined || dtype === 'string' || dtype === 'complex64') return false;
+  if (tensors.some((t) => t.dtype !== dtype || product(t.shape) === 0)) return false;
   return tensors.some((t) => backend.tensorMap.get(t.dataId)?.resource != null);
 }
 
