@@ -178,13 +178,14 @@ function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: Minibat
     const err = diff.square();
     if (s.vfClip > 0) {
       const delta = values.sub(mb.valuesOld);
-      const diffClipped = mb.valuesOld.add(delta.clipByValue(-s.vfClip, s.vfClip)).sub(mb.returns);
+      const deltaClipped = delta.clipByValue(-s.vfClip, s.vfClip);
+      const diffClipped = mb.valuesOld.add(deltaClipped).sub(mb.returns);
       const errClipped = diffClipped.square();
       value = weightedSum(tf.maximum(err, errClipped), mb.tokenWeights).mul(0.5);
       valueClipfrac = weightedSum(errClipped.greater(err).cast('float32'), mb.tokenWeights);
       // tfjs's maximum sends the gradient to err where err ≥ errClipped; the clipped error
       // reaches V only where the clip did not bind.
-      const clipFree = delta.greaterEqual(-s.vfClip).logicalAnd(delta.lessEqual(s.vfClip));
+      const clipFree = deltaClipped.equal(delta);
       const dErr = select(err.greaterEqual(errClipped), diff, select(clipFree, diffClipped, zeros));
       dValues = dErr.mul(mb.tokenWeights).mul(s.vfCoef) as tf.Tensor2D;
     } else {
@@ -193,15 +194,33 @@ function tokenTerms(logits: tf.Tensor2D, values: tf.Tensor2D | null, mb: Minibat
     }
   }
 
-  const d = onTokens(mb.lpRef.sub(lp) as tf.Tensor2D);
-  const kl = s.klInLoss ? weightedSum(klFromLogDiff(d, s.klEstimator), mb.policyWeights) : tf.scalar(0);
-  const dLp = s.klInLoss && s.klBeta !== 0 ? dPolicy.sub(mb.policyWeights.mul(klSlope(d, s.klEstimator)).mul(s.klBeta)) : dPolicy;
+  let kl = tf.scalar(0);
+  let dLp = dPolicy;
+  if (s.klInLoss) {
+    const d = onTokens(mb.lpRef.sub(lp) as tf.Tensor2D);
+    kl = weightedSum(klFromLogDiff(d, s.klEstimator), mb.policyWeights);
+    if (s.klBeta !== 0) dLp = dPolicy.sub(mb.policyWeights.mul(klSlope(d, s.klEstimator)).mul(s.klBeta));
+  }
 
-  const total = policy
-    .add(value.mul(s.critic ? s.vfCoef : 0))
-    .sub(entropy.mul(s.entCoef))
-    .add(kl.mul(s.klBeta)) as tf.Scalar;
-  return { total, policy, value, entropy, kl, valueClipfrac, ratio, lp, p, logp, dLp: dLp as tf.Tensor2D, dValues };
+  // A term whose coefficient is 0 is left out: adding it times 0 would change nothing but the kernel count.
+  let total = policy;
+  if (s.critic && s.vfCoef !== 0) total = total.add(value.mul(s.vfCoef));
+  if (s.entCoef !== 0) total = total.sub(entropy.mul(s.entCoef));
+  if (s.klBeta !== 0) total = total.add(kl.mul(s.klBeta));
+  return {
+    total: total as tf.Scalar,
+    policy,
+    value,
+    entropy,
+    kl,
+    valueClipfrac,
+    ratio,
+    lp,
+    p,
+    logp,
+    dLp: dLp as tf.Tensor2D,
+    dValues,
+  };
 }
 
 /** dk/dd of each KL estimator of d = lp_ref − lp (kl.ts): k1 = −d, k2 = d²/2, k3 = e^d − 1 − d. */

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { causalMask, type Transformer, type TransformerShape } from './model';
-import { fusedMatMul, selfAttention } from './ops';
+import { embed, fusedMatMul, selfAttention } from './ops';
 
 /** The paired LayerNorm as one kernel, where a backend registers it (gpu-kernels/): inputs x [N, 2D], g and b [2, D]; output y. */
 export const PAIRED_LAYER_NORM_KERNEL = 'LabPairedLayerNorm';
@@ -178,7 +178,7 @@ export class TransformerPair {
       Int32Array.from({ length: N }, (_, i) => pos0 + (i % T)),
       'int32',
     );
-    let x = tf.gather(this.get('wte'), ids).add(tf.gather(this.get('wpe'), pos)) as tf.Tensor2D;
+    let x = embed(this.get('wte') as tf.Tensor2D, this.get('wpe') as tf.Tensor2D, ids, pos);
     const cache: PairCache = [];
     for (let l = 0; l < layers; l++) {
       // Rows [B·T, 6D] of q, k and v, each with the policy's heads, then the reference's (2H heads).

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import { addSame, attention, gatherRows, layerNorm, linear, selfAttention, tailRows, view } from './ops';
+import { addSame, attention, embed, layerNorm, linear, selfAttention, tailRows, view } from './ops';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -219,7 +219,7 @@ export class Transformer implements PolicyModel {
       Int32Array.from({ length: B * T }, (_, i) => pos0 + (i % T)),
       'int32',
     );
-    let x = addSame(gatherRows(this.w2('wte'), tokens), gatherRows(this.w2('wpe'), positions));
+    let x = embed(this.w2('wte'), this.w2('wpe'), tokens, positions);
     const next: KVCache = [];
     for (let l = 0; l < this.shape.layers; l++) {
       const ln1 = layerNorm(x, this.w1(`h${l}.ln1.g`), this.w1(`h${l}.ln1.b`));

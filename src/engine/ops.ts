@@ -18,9 +18,16 @@ export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
 
 /**
  * The lab's one-program gradient of `gatherRows` where a backend registers it (WebGPU,
- * gpu-kernels/webgpu-gather-grad.ts): inputs dy [N, D] and ids [N], attribute vocab; output [V, D].
+ * gpu-kernels/webgpu-embedding.ts): inputs dy [N, D] and ids [N], attribute vocab; output [V, D].
  */
 export const GATHER_ROWS_GRAD_KERNEL = 'LabGatherRowsGrad';
+
+/** The gradient of rows `ids` of a table of `vocab` rows, dy [N, D] → [vocab, D]: each row, the sum of dy's rows that read it. */
+function gatherRowsGrad(dy: tf.Tensor, ids: tf.Tensor, vocab: number): tf.Tensor2D {
+  if (tf.getKernel(GATHER_ROWS_GRAD_KERNEL, tf.getBackend()))
+    return tf.engine().runKernel(GATHER_ROWS_GRAD_KERNEL, { dy, ids }, { vocab }) as tf.Tensor2D;
+  return tf.matMul(oneHotFloat(ids as tf.Tensor1D, vocab), dy as tf.Tensor2D, true, false);
+}
 
 /** Rows `ids` of `table` [V, D] → [N, D]; gradient flows to `table`. */
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
@@ -31,13 +38,34 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     save([ids]);
     return {
       value: tf.gather(t, ids),
-      gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) =>
-        tf.getKernel(GATHER_ROWS_GRAD_KERNEL, tf.getBackend())
-          ? (tf.engine().runKernel(GATHER_ROWS_GRAD_KERNEL, { dy, ids: savedIds! }, { vocab }) as tf.Tensor2D)
-          : tf.matMul(oneHotFloat(savedIds as tf.Tensor1D, vocab), dy, true, false),
+      gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) => gatherRowsGrad(dy, savedIds!, vocab),
     };
   });
   return f(table) as tf.Tensor2D;
+}
+
+/**
+ * The lab's one-program embedding where a backend registers it (WebGPU, gpu-kernels/webgpu-embedding.ts):
+ * inputs wte [V, D], wpe [T, D], tokens and positions [N]; output wte[tokens] + wpe[positions].
+ */
+export const EMBED_KERNEL = 'LabEmbed';
+
+/** Token plus position embeddings, wte[tokens] + wpe[positions] → [N, D]; gradients flow to both tables. */
+export function embed(wte: tf.Tensor2D, wpe: tf.Tensor2D, tokens: tf.Tensor1D, positions: tf.Tensor1D): tf.Tensor2D {
+  if (!tf.getKernel(EMBED_KERNEL, tf.getBackend())) return addSame(gatherRows(wte, tokens), gatherRows(wpe, positions));
+  const f = tf.customGrad((...args) => {
+    const [te, pe, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    // Saved, not captured, as in gatherRows.
+    save([tokens, positions]);
+    return {
+      value: tf.engine().runKernel(EMBED_KERNEL, { wte: te, wpe: pe, tokens, positions }) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor, [t, p]: tf.Tensor[]) => [
+        gatherRowsGrad(dy, t!, wte.shape[0]),
+        gatherRowsGrad(dy, p!, wpe.shape[0]),
+      ],
+    };
+  });
+  return f(wte, wpe) as tf.Tensor2D;
 }
 
 /** Entry `ids[n]` of each row n of `x` [N, V] → [N]; gradient flows to `x`. */

@@ -12,7 +12,7 @@ import { PAIRED_LAYER_NORM_KERNEL } from '../../src/engine/model-pair';
 import { KernelCounter } from '../../src/engine/kernel-count';
 import { bufferCopies } from '../../src/engine/gpu-kernels/webgpu-copies';
 import { causalMask } from '../../src/engine/model';
-import { gatherRows, layerNorm, logProbs, selfAttention } from '../../src/engine/ops';
+import { embed, gatherRows, layerNorm, logProbs, selfAttention } from '../../src/engine/ops';
 import { Rng } from '../../src/engine/rng';
 
 export interface KernelCheck {
@@ -72,7 +72,7 @@ function attentionChecks(): Record<string, tf.Tensor> {
   return { attn, dAttn, attnStep: step };
 }
 
-/** Row-wise ops: log softmax at a temperature with its gradient, the gather's gradient, column sums. */
+/** Row-wise ops: log softmax at a temperature with its gradient, the gather's gradient, the embeddings, column sums. */
 function rowChecks(): Record<string, tf.Tensor> {
   const x = tf.tensor3d(values(2 * R * 11, 30), [2, R, 11]);
   const dy = tf.tensor3d(values(2 * R * 11, 31), [2, R, 11]);
@@ -89,7 +89,19 @@ function rowChecks(): Record<string, tf.Tensor> {
       .mul(dRows)
       .sum(),
   )(table);
-  return { logp, dLogp, dTable, columnSums: dRows.sum(0) };
+  // Embeddings: token rows plus position rows, and the gradient to each table.
+  const positionTable = tf.tensor2d(values(6 * D, 34), [6, D]);
+  const positions = tf.tensor1d(
+    Array.from({ length: R }, (_, i) => i % 6),
+    'int32',
+  );
+  const embedded = embed(table, positionTable, ids, positions);
+  const [dTokens, dPositions] = tf.grads((t: tf.Tensor, p: tf.Tensor) =>
+    embed(t as tf.Tensor2D, p as tf.Tensor2D, ids, positions)
+      .mul(dRows)
+      .sum(),
+  )([table, positionTable]);
+  return { logp, dLogp, dTable, columnSums: dRows.sum(0), embedded, dTokens: dTokens!, dPositions: dPositions! };
 }
 
 /**

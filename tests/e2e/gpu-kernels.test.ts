@@ -2,8 +2,8 @@
  * The lab's GPU kernels (src/engine/gpu-kernels) compute what the plain ops compute: LayerNorm's
  * forward and backward passes, the paired sampler's LayerNorm and three Adam steps on WebGL and
  * WebGPU, and on WebGPU also attention (a whole sequence with its gradient, and a sampling step),
- * log softmax with its gradient, the gather's gradient, column sums, and joins and cuts by buffer
- * copies; each on SwiftShader here, against the cpu backend's plain ops in the same page.
+ * log softmax with its gradient, the embeddings and their gradient, column sums, and joins and cuts
+ * by buffer copies; each on SwiftShader here, against the cpu backend's plain ops in the same page.
  *
  * Tolerance 1e-5 relative to the largest value: the GPU sums a row in order where tfjs's
  * mean reduces it in its own order, so float32 rounding differs in the last bits (measured: a
@@ -21,7 +21,7 @@ const TOLERANCE = 1e-5;
 /** Every quantity the page compares (gpu-kernels-page.ts). */
 const CHECKED = [
   ...['y', 'dx', 'dg', 'db', 'paired', 'adam0', 'adam1', 'adam2'],
-  ...['attn', 'dAttn', 'attnStep', 'logp', 'dLogp', 'dTable', 'columnSums'],
+  ...['attn', 'dAttn', 'attnStep', 'logp', 'dLogp', 'dTable', 'columnSums', 'embedded', 'dTokens', 'dPositions'],
   ...['concatRows', 'concatColumns', 'split', 'sliceRows', 'sliceInner', 'unstack'],
 ];
 
@@ -68,9 +68,9 @@ describe("the lab's GPU kernels", () => {
       expect(result.gpuKernels).toContain(k);
     for (const k of ['Mean', 'Rsqrt', 'Sqrt']) expect(result.gpuKernels).not.toContain(k);
     expect(result.cpuKernels).toContain('Mean');
-    // WebGPU's own: attention, log softmax and the gather's gradient as the lab's kernels (their
+    // WebGPU's own: attention, log softmax and the embeddings as the lab's kernels (their
     // plain ops, softmax and one-hot, do not run), and contiguous joins and cuts as buffer copies.
-    const webgpuOnly = ['LabAttention', 'LabAttentionGrad', 'LabLogSoftmax', 'LabGatherRowsGrad'];
+    const webgpuOnly = ['LabAttention', 'LabAttentionGrad', 'LabLogSoftmax', 'LabEmbed', 'LabGatherRowsGrad'];
     for (const k of webgpuOnly) expect(result.gpuKernels.includes(k), k).toBe(backend === 'webgpu');
     for (const k of ['Softmax', 'OneHot']) expect(result.gpuKernels.includes(k), k).toBe(backend !== 'webgpu');
     expect(result.copies > 0).toBe(backend === 'webgpu');

@@ -1,6 +1,6 @@
 /**
  * Registers the lab's GPU kernels (kernels.ts) for WebGL and WebGPU, and on WebGPU its own
- * programs for attention, log softmax and the embeddings' gradient, and the routes in front of
+ * programs for attention, log softmax and the embeddings, and the routes in front of
  * tfjs's kernels (buffer copies for contiguous joins and cuts, one program for column sums).
  * Registering is cheap and touches no GPU: the programs compile when first run. Call once the
  * backends are imported; calling again does nothing.
@@ -10,7 +10,7 @@ import { webglKernels } from './webgl';
 import { webgpuKernels } from './webgpu';
 import { webgpuAttentionKernels } from './webgpu-attention';
 import { COPY_ROUTES } from './webgpu-copies';
-import { webgpuGatherRowsGradKernel } from './webgpu-gather-grad';
+import { webgpuEmbeddingKernels } from './webgpu-embedding';
 import { webgpuLogSoftmaxKernel } from './webgpu-log-softmax';
 import { installWebGPURoutes } from './webgpu-routes';
 import { SUM_ROUTES } from './webgpu-sum';
@@ -21,7 +21,7 @@ export function installGpuKernels(): void {
     ...webgpuKernels(),
     ...webgpuAttentionKernels(),
     webgpuLogSoftmaxKernel(),
-    webgpuGatherRowsGradKernel(),
+    ...webgpuEmbeddingKernels(),
   ];
   for (const config of configs) if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
   installWebGPURoutes({ ...COPY_ROUTES, ...SUM_ROUTES });

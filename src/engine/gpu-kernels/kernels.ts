@@ -5,14 +5,13 @@
  * GPU every dispatch pays a fixed cost (issue 12 measured about 0.4 ms per WebGPU dispatch on a
  * real GPU).
  *
- * A GPU program of tfjs writes one output, so each kernel runs a few short programs: first one for
- * each row's sums (the mean and 1/σ; the two means of the backward pass), then one per output that
- * reads them, elementwise. No row is summed again per element where the rows are many (training's
- * [B·T, D]): those programs do work in proportion to their input, which matters on a software GPU
- * and on a small one alike. LayerNorm's forward pass is two programs (the row statistics, y), its
- * backward pass three (row sums, dx, [dg, db]) and Adam three (m′, v′, the weights). The paired
- * LayerNorm, which normalises the sampler's few rows, is one program whose elements each sum their
- * half-row: 2·D reads cost less than one more dispatch.
+ * A GPU program of tfjs writes one output, so a kernel that gives several runs a few short
+ * programs. No element reads more than one row (D values) or, for a column's sum, one column of its
+ * input, so every program stays cheap on a software GPU and on a small one alike, while a dispatch
+ * saved is worth far more than D reads on a real one. LayerNorm's forward pass is two programs (the row statistics, then y), its backward pass two (dx,
+ * whose elements take their row's two means themselves, and [dg, db], column sums), the paired
+ * LayerNorm one (each element normalises with its own half-row's mean and 1/σ) and Adam three (m′,
+ * v′, the weights).
  *
  * webgl.ts and webgpu.ts hold the same programs in GLSL and WGSL; this file says which run, with
  * which inputs, for each kernel. The arithmetic is that of the plain ops in ops.ts, model-pair.ts
@@ -25,7 +24,7 @@ import { PAIRED_LAYER_NORM_KERNEL } from '../model-pair';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../ops';
 
 /** The programs of webgl.ts and webgpu.ts. */
-export type ShaderName = 'lnStats' | 'lnY' | 'lnRowSums' | 'lnDx' | 'lnDgDb' | 'pairedY' | 'adamM' | 'adamV' | 'adamP';
+export type ShaderName = 'lnStats' | 'lnY' | 'lnDx' | 'lnDgDb' | 'pairedY' | 'adamM' | 'adamV' | 'adamP';
 
 /** Sizes baked into a program's source: the row width D and, for sums over rows, the row count. */
 export interface ShaderSizes {
@@ -44,9 +43,6 @@ export type RunShader = (
 ) => tf.TensorInfo;
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-/** Frees a program's output that only another program read, as tfjs's own kernels do. */
-const dispose = ({ backend }: KernelArgs, t: tf.TensorInfo) => (backend as tf.KernelBackend).disposeData(t.dataId);
 
 /** The named inputs of a kernel call, in the order asked. */
 function inputs<Names extends string[]>(args: KernelArgs, ...names: Names): { [K in keyof Names]: tf.TensorInfo } {
@@ -75,9 +71,7 @@ export function gpuKernels(backendName: string, run: RunShader): tf.KernelConfig
     const [dy, x, stats, g] = inputs(args, 'dy', 'xhat', 'inv', 'g');
     const [rows, d] = x.shape as [number, number];
     const sizes = { d, rows };
-    const sums = run(args, 'lnRowSums', { dy, x, stats, g }, [rows, 2], sizes);
-    const dx = run(args, 'lnDx', { dy, x, stats, g, sums }, [rows, d], sizes);
-    dispose(args, sums);
+    const dx = run(args, 'lnDx', { dy, x, stats, g }, [rows, d], sizes);
     return [dx, run(args, 'lnDgDb', { dy, x, stats }, [2 * d], sizes)];
   };
   const pairedLayerNorm = (args: KernelArgs) => {

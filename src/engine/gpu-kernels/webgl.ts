@@ -42,17 +42,13 @@ const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
     ivec2 rc = getOutputCoords();
     setOutput(${XHAT('rc.x', 'rc.y')} * getG(rc.y) + getB(rc.y));
   }`,
-  // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
-  lnRowSums: ({ d }) => `void main() {
+  // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), with dx̂ = dy · g and the two means over the element's row.
+  lnDx: ({ d }) => `void main() {
     ivec2 rc = getOutputCoords();
-    ${sum('total', d, `getDy(rc.x, j) * getG(j) * (rc.y == 0 ? 1.0 : ${XHAT('rc.x', 'j')})`)}
-    setOutput(total / ${d}.0);
-  }`,
-  // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
-  lnDx: () => `void main() {
-    ivec2 rc = getOutputCoords();
+    ${sum('plain', d, 'getDy(rc.x, j) * getG(j)')}
+    ${sum('weighted', d, `getDy(rc.x, j) * getG(j) * ${XHAT('rc.x', 'j')}`)}
     float dxhat = getDy(rc.x, rc.y) * getG(rc.y);
-    setOutput((dxhat - getSums(rc.x, 0) - ${XHAT('rc.x', 'rc.y')} * getSums(rc.x, 1)) * getStats(rc.x, 1));
+    setOutput((dxhat - plain / ${d}.0 - ${XHAT('rc.x', 'rc.y')} * (weighted / ${d}.0)) * getStats(rc.x, 1));
   }`,
   // [dg, db]: Σ over rows of dy · x̂, then of dy.
   lnDgDb: ({ d, rows }) => `void main() {

@@ -58,16 +58,13 @@ const SHADERS: Record<ShaderName, (s: ShaderSizes) => string> = {
   lnY: () =>
     `let rc = getCoordsFromIndex(index);
     setOutputAtIndex(index, ${XHAT('rc.x', 'rc.y')} * getG(rc.y) + getB(rc.y));`,
-  // Per row, mean(dx̂) and mean(dx̂ · x̂), with dx̂ = dy · g.
-  lnRowSums: ({ d }) =>
+  // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), with dx̂ = dy · g and the two means over the element's row.
+  lnDx: ({ d }) =>
     `let rc = getCoordsFromIndex(index);
-    ${sum('total', d, `getDy(rc.x, j) * getG(j) * select(${XHAT('rc.x', 'j')}, 1.0, rc.y == 0)`)}
-    setOutputAtIndex(index, total / ${d}.0);`,
-  // dx = 1/σ · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
-  lnDx: () =>
-    `let rc = getCoordsFromIndex(index);
+    ${sum('plain', d, 'getDy(rc.x, j) * getG(j)')}
+    ${sum('weighted', d, `getDy(rc.x, j) * getG(j) * ${XHAT('rc.x', 'j')}`)}
     let dxhat = getDy(rc.x, rc.y) * getG(rc.y);
-    setOutputAtIndex(index, (dxhat - getSums(rc.x, 0) - ${XHAT('rc.x', 'rc.y')} * getSums(rc.x, 1)) * getStats(rc.x, 1));`,
+    setOutputAtIndex(index, (dxhat - plain / ${d}.0 - ${XHAT('rc.x', 'rc.y')} * (weighted / ${d}.0)) * getStats(rc.x, 1));`,
   // [dg, db]: Σ over rows of dy · x̂, then of dy.
   lnDgDb: ({ d, rows }) =>
     `let c = select(index - ${d}, index, index < ${d});
