@@ -96,6 +96,15 @@ function cutAlong(
   });
 }
 
+/** Whole tensors one after another, as a new tensor of `shape`. */
+const joinWhole = (backend: WebGPUBackendInternals, xs: tf.TensorInfo[], shape: number[]) =>
+  joined(
+    backend,
+    xs.map((t) => ({ tensor: t, offset: 0, size: product(t.shape) })),
+    shape,
+    xs[0]!.dtype,
+  );
+
 /** A kernel's tensor inputs in order (Concat and Pack take a list). */
 const listed = (inputs: KernelArgs['inputs']) => Object.values(inputs).filter((t): t is tf.TensorInfo => t !== undefined);
 
@@ -110,12 +119,7 @@ export const COPY_ROUTES: Record<string, Route<WebGPUBackendInternals>> = {
     const axis = normalAxis((attrs as { axis: number }).axis, first.shape.length);
     if (product(first.shape.slice(0, axis)) !== 1 || !copyable(backend, xs)) return null;
     const shape = first.shape.map((d, i) => (i === axis ? xs.reduce((n, t) => n + t.shape[axis]!, 0) : d));
-    return joined(
-      backend,
-      xs.map((t) => ({ tensor: t, offset: 0, size: product(t.shape) })),
-      shape,
-      first.dtype,
-    );
+    return joinWhole(backend, xs, shape);
   },
   Pack(backend, { inputs, attrs }) {
     const xs = listed(inputs);
@@ -124,12 +128,7 @@ export const COPY_ROUTES: Record<string, Route<WebGPUBackendInternals>> = {
     const axis = normalAxis((attrs as { axis: number }).axis, first.shape.length + 1);
     if (product(first.shape.slice(0, axis)) !== 1 || !copyable(backend, xs)) return null;
     const shape = [...first.shape.slice(0, axis), xs.length, ...first.shape.slice(axis)];
-    return joined(
-      backend,
-      xs.map((t) => ({ tensor: t, offset: 0, size: product(t.shape) })),
-      shape,
-      first.dtype,
-    );
+    return joinWhole(backend, xs, shape);
   },
   Slice(backend, { inputs, attrs }) {
     const x = inputs.x!;
