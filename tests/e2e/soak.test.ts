@@ -1,9 +1,9 @@
 /**
- * Soak (issue 14.12): over two thousand iterations of the bandit in Chromium, the worker's
+ * Soak (issue 14.12): over five thousand iterations of the bandit in Chromium, the worker's
  * tfjs tensors stay flat and the page's heap levels off: whatever the page keeps per
  * iteration is bounded (the charts' history merges rows past its cap, the run record and
- * ppoLab keep the last MAX_METRICS and MAX_ITERATIONS metrics). The bandit with a batch of two runs some fifty iterations
- * a second, so this stays near a minute.
+ * ppoLab keep the last MAX_METRICS and MAX_ITERATIONS metrics). The bandit with a batch of two
+ * runs a hundred or more iterations a second, so this stays under a minute.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
@@ -61,7 +61,14 @@ const untilCount = (page: Page, n: number) =>
   );
 
 const LEVEL_FROM = HISTORY_CAP + 100;
-const ITERATIONS = LEVEL_FROM + 1000;
+/**
+ * Iterations sampled after the lists are full. Heap readings drift by one to three megabytes either
+ * way between samples (seen over twenty CI runs), whatever the page does: over 3,000 iterations that
+ * is under 1 KB an iteration, well inside the bound below, while the leak this test was written for
+ * (~3 KB an iteration) stays above it.
+ */
+const AFTER_FULL = 3000;
+const ITERATIONS = LEVEL_FROM + AFTER_FULL;
 
 interface Sample {
   at: number;
@@ -112,8 +119,8 @@ describe('soak', () => {
     });
     // Once the history is full, the heap levels off. Objects are counted exactly: keeping one
     // iteration's metrics (or one chart row) costs at least one object per iteration, as the
-    // filling history does before the cap. Heap bytes drift by a megabyte either way between
-    // readings, so their bound only catches a leak of the size the issue measured (~4 KB).
+    // filling history does before the cap. Heap bytes drift between readings (AFTER_FULL), so
+    // their bound only catches a leak of the size the issue measured (~3 KB an iteration).
     const [first, full, last] = samples as [Sample, Sample, Sample];
     const objectsBefore = (full.objects - first.objects) / (full.at - first.at);
     const objectsAfter = (last.objects - full.objects) / (last.at - full.at);
